@@ -66,3 +66,54 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     proj = LocalProjection((lat1 + lat2) / 2, (lon1 + lon2) / 2)
     x, y = proj.forward([lat1, lat2], [lon1, lon2])
     return float(math.hypot(x[1] - x[0], y[1] - y[0]))
+
+
+def circle_area(lat: float, lon: float, radius_m: float, segments: int = 64) -> dict:
+    """A GeoJSON Polygon approximating a circle of radius_m metres around (lat, lon)."""
+    proj = LocalProjection(lat, lon)
+    angles = np.linspace(0, 2 * np.pi, segments, endpoint=False)
+    plat, plon = proj.inverse(radius_m * np.cos(angles), radius_m * np.sin(angles))
+    ring = [[round(float(x), 7), round(float(y), 7)] for x, y in zip(plon, plat)]
+    ring.append(ring[0])
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _projected(geom, proj: LocalProjection):
+    from shapely import transform
+
+    def fwd(coords):
+        x, y = proj.forward(coords[:, 1], coords[:, 0])
+        return np.column_stack([x, y])
+
+    return transform(geom, fwd)
+
+
+def distance_to_area_m(area, lat: float, lon: float) -> float:
+    """How far (metres) a point lies outside an area given as a shapely geometry in lon/lat; 0 inside."""
+    from shapely.geometry import Point
+
+    if area.contains(Point(lon, lat)):
+        return 0.0
+    proj = LocalProjection(lat, lon)
+    return float(_projected(area, proj).distance(Point(0.0, 0.0)))
+
+
+def parse_area(geojson: dict):
+    """A walk area from GeoJSON: a valid, non-empty Polygon or MultiPolygon in lon/lat, else ValueError."""
+    from shapely.geometry import shape
+
+    if not isinstance(geojson, dict) or geojson.get("type") not in ("Polygon", "MultiPolygon"):
+        raise ValueError("area must be a GeoJSON Polygon")
+    geom = shape(geojson)
+    if geom.is_empty or not geom.is_valid or geom.area == 0:
+        raise ValueError("area is empty or self-intersecting")
+    minx, miny, maxx, maxy = geom.bounds
+    if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
+        raise ValueError("area outside WGS84 range")
+    return geom
+
+
+def area_size_m2(area) -> float:
+    """The area's size in square metres."""
+    c = area.centroid
+    return float(_projected(area, LocalProjection(c.y, c.x)).area)

@@ -1,0 +1,75 @@
+"""Trygghetsvandring: safety walks where young people pin places and the municipality follows up."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Config, Flask
+
+from . import config as _config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints. No side effects beyond registering."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder="../static",
+        template_folder="../templates",
+    )
+    app.config.from_mapping(_config.defaults(app.instance_path))
+    if test_config is None:
+        overrides = Config(app.instance_path)
+        overrides.from_pyfile("config.py", silent=True)
+    else:
+        overrides = dict(test_config)
+    overrides.update(_config.from_environment())
+    app.config.update(overrides)
+    _finish_config(app, explicit=set(overrides))
+
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+
+    from . import auth, errors, media, templating
+    from .participant import api, pages
+
+    errors.register(app)
+    templating.register(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(media.bp)
+    app.register_blueprint(auth.bp)
+
+    from . import cli
+
+    cli.register(app)
+    return app
+
+
+def _finish_config(app: Flask, explicit: set[str]) -> None:
+    """Derive settings that depend on others, and refuse to run without a secret."""
+    cfg = app.config
+    cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
+    cfg["DEFAULT_CENTER_LATLON"] = _config.parse_center(cfg["DEFAULT_CENTER"])
+    if not cfg.get("SECRET_KEY"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        cfg["SECRET_KEY"] = _config.instance_secret_key(app.instance_path)
+    if not (app.debug or app.testing):
+        # Outside development, cookies travel only over HTTPS unless explicitly switched off.
+        for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+            if key not in explicit:
+                cfg[key] = True
+
+
+def _normalise_db_url(url: str) -> str:
+    """Let plain postgresql:// URLs use psycopg 3, the driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,59 @@
+"""Command-line tasks: `flask --app walkapp demo | users create | cluster`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from . import vocab
+from .extensions import db
+from .models import User
+
+users = AppGroup("users", help="Staff accounts.")
+
+MIN_PASSWORD = 10
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(list(vocab.ROLES)), required=True)
+@click.option("--name", "display_name", default=None, help="Display name (defaults to the e-mail's local part).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
+def create_user(email: str, role: str, display_name: str | None, password_stdin: bool):
+    """Create a staff account."""
+    email = email.strip()
+    if "@" not in email:
+        raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
+    if db.session.scalar(select(User).where(func.lower(User.email) == email.lower())):
+        raise click.ClickException(f"a user with e-mail {email} already exists")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password must be at least {MIN_PASSWORD} characters")
+    user = User(email=email, display_name=display_name or email.split("@")[0], role=role,
+                password_hash=generate_password_hash(password))
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {email} (id {user.id}).")
+
+
+@click.command("demo")
+def demo_command():
+    """Load the demo walk and demo staff (idempotent); print the logins the first time."""
+    from .demo import load_demo
+
+    result = load_demo(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000")
+    click.echo(result.report())
+
+
+def register(app: Flask) -> None:
+    """Add the commands to `flask --app walkapp`."""
+    app.cli.add_command(users)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,53 @@
+"""The SQLAlchemy base with a constraint naming convention, and SQLite settings for concurrent phones."""
+
+from __future__ import annotations
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    """Foreign keys on, WAL journal, a busy timeout; and let SQLAlchemy emit BEGIN itself."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    # pysqlite's own transaction handling issues BEGIN late and DEFERRED; see _sqlite_begin.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    if cur.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """Start every SQLite transaction with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes fails at once with "database is locked" when
+    another phone wrote in between (the busy timeout does not apply to that upgrade). Taking the
+    write lock at BEGIN makes concurrent requests queue on the busy timeout instead.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

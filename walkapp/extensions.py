@@ -1,0 +1,35 @@
+"""Flask extensions, created unbound here and bound to the app in create_app."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_wtf.csrf import CSRFProtect
+
+from .db import db
+
+migrate = Migrate(render_as_batch=True)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+babel = Babel()
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """The language a person chose (cookie), else the browser's preference, else Swedish."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+__all__ = ["db", "migrate", "login_manager", "csrf", "limiter", "babel", "select_locale"]

@@ -1,0 +1,40 @@
+"""Photos, served only to those who may see them; the files themselves are never public."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, request, send_file
+from flask_login import current_user
+from sqlalchemy import select
+
+from . import photos
+from .extensions import db
+from .models import Participant, Pin, hash_token
+from .permissions import may_see_photo
+
+bp = Blueprint("media", __name__)
+
+
+def _participant_id() -> int | None:
+    auth = request.headers.get("Authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return db.session.scalar(select(Participant.id).where(Participant.token_hash == hash_token(token.strip())))
+
+
+@bp.get("/photos/<int:pin_id>/<any(full, thumb):size>.jpg")
+def photo(pin_id: int, size: str):
+    """Send a pin's processed photo to its author, the walk's staff, or the public once approved."""
+    pin = db.session.get(Pin, pin_id)
+    if pin is None or pin.photo is None:
+        abort(404)
+    if not may_see_photo(current_user, _participant_id(), pin):
+        # Same answer as a missing photo: do not reveal that one exists.
+        abort(404)
+    path = photos.photo_path(current_app.config["UPLOAD_DIR"], pin.photo.sha256, size)
+    if not path.exists():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", etag=pin.photo.sha256 + size, max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,219 @@
+"""The OpenAPI 3.1 description of the participant API (served at /api/v1/openapi.json).
+
+Tests validate real responses against this document, so it cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from . import vocab
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _json(ref: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+_PIN_FIELDS = {
+    "lat": {"type": "number", "minimum": -90, "maximum": 90, "description": "WGS84 latitude."},
+    "lon": {"type": "number", "minimum": -180, "maximum": 180, "description": "WGS84 longitude."},
+    "accuracy_m": {"type": "number", "minimum": 0, "description": "GPS accuracy in metres; also the slack allowed outside the walk's area (at most 200 m)."},
+    "rating": {"type": "integer", "enum": sorted(vocab.RATINGS), "description": "1 Mycket otryggt, 2 Ganska otryggt, 3 Ganska tryggt, 4 Mycket tryggt."},
+    "categories": {"type": "array", "items": {"type": "string"}, "description": "Category keys of the walk; send the field once per category."},
+    "comment": {"type": "string", "maxLength": vocab.COMMENT_MAX},
+    "light": {"type": "string", "enum": list(vocab.LIGHT)},
+    "taken_at": {"type": "string", "format": "date-time", "description": "When the phone made the pin."},
+    "stop": {"type": "string", "description": "Instead of lat/lon: the name of one of the walk's stops."},
+    "place_description": {"type": "string", "maxLength": vocab.COMMENT_MAX, "description": "Instead of lat/lon: the place in words; the pin is stored at the walk's centre and flagged unplaced."},
+    "photo": {"type": "string", "contentMediaType": "image/*", "description": "JPEG, PNG, WebP or HEIC, at most 25 MB. Every metadata byte is removed; only a processed copy is kept."},
+}
+
+
+def openapi_document() -> dict:
+    """The whole document."""
+    photo = {
+        "type": ["object", "null"],
+        "required": ["url", "thumb_url", "width", "height"],
+        "properties": {
+            "url": {"type": "string"},
+            "thumb_url": {"type": "string"},
+            "width": {"type": "integer", "maximum": 1600},
+            "height": {"type": "integer", "maximum": 1600},
+        },
+        "additionalProperties": False,
+    }
+    nullable_str = {"type": ["string", "null"]}
+    pin = {
+        "type": "object",
+        "required": ["id", "own", "lat", "lon", "rating", "rating_label", "categories", "light", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "own": {"type": "boolean", "description": "Your own pin; others' pins carry only position, rating, categories and light."},
+            "lat": {"type": "number"},
+            "lon": {"type": "number"},
+            "rating": {"type": "integer", "enum": sorted(vocab.RATINGS)},
+            "rating_label": {"type": "string"},
+            "categories": {"type": "array", "items": {"type": "string"}},
+            "light": {"type": ["string", "null"], "enum": [*vocab.LIGHT, None]},
+            "created_at": {"type": "string", "format": "date-time"},
+            "client_id": {"type": "string"},
+            "accuracy_m": {"type": ["number", "null"]},
+            "comment": nullable_str,
+            "taken_at": {"type": ["string", "null"], "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "unplaced": {"type": "boolean"},
+            "stop_name": nullable_str,
+            "place_description": nullable_str,
+            "hidden": {"type": "boolean", "description": "Hidden by the walk leader."},
+            "photo": photo,
+        },
+        "additionalProperties": False,
+    }
+    walk = {
+        "type": "object",
+        "required": ["code", "title", "status", "area", "center", "stops", "categories", "share_pins", "photo_approval", "url"],
+        "properties": {
+            "code": {"type": "string", "pattern": "^[%s]{%d}$" % (vocab.JOIN_CODE_ALPHABET, vocab.JOIN_CODE_LENGTH)},
+            "title": {"type": "string"},
+            "status": {"type": "string", "enum": list(vocab.WALK_STATUSES)},
+            "starts_at": {"type": ["string", "null"], "format": "date-time"},
+            "meeting_place": nullable_str,
+            "light": {"type": ["string", "null"], "enum": [*vocab.LIGHT, None]},
+            "area": {"type": "object", "description": "GeoJSON Polygon or MultiPolygon (RFC 7946)."},
+            "center": {"type": "object", "required": ["lat", "lon"], "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
+            "stops": {"type": "array", "items": {"type": "object", "required": ["name", "lat", "lon"], "properties": {"name": {"type": "string"}, "lat": {"type": "number"}, "lon": {"type": "number"}}}},
+            "categories": {"type": "array", "items": {"type": "object", "required": ["key", "label"], "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}},
+            "share_pins": {"type": "boolean"},
+            "photo_approval": {"type": "boolean"},
+            "url": {"type": "string", "description": "The QR link of the walk."},
+        },
+        "additionalProperties": False,
+    }
+    new_pin_form = {
+        "type": "object",
+        "required": ["client_id", "rating"],
+        "properties": {"client_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$", "description": "A UUID made by the phone: the idempotency key."}, **_PIN_FIELDS},
+    }
+    update_form = {"type": "object", "properties": {**_PIN_FIELDS, "remove_photo": {"type": "boolean"}}}
+    code_param = {"name": "join_code", "in": "path", "required": True, "schema": {"type": "string"}}
+    pin_param = {"name": "pin_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    bearer = [{"participantToken": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Trygghetsvandring participant API",
+            "version": "1.0.0",
+            "description": "Anonymous participants join a safety walk and pin places. Errors have one shape; `message` is Swedish text a person can act on.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"participantToken": {"type": "http", "scheme": "bearer", "description": "The token returned when joining."}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "message", "field"],
+                    "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "field": {"type": ["string", "null"]}},
+                    "additionalProperties": False,
+                },
+                "Walk": walk,
+                "Pin": pin,
+                "Joined": {
+                    "type": "object",
+                    "required": ["token", "walk"],
+                    "properties": {"token": {"type": "string", "minLength": 32}, "walk": {"$ref": "#/components/schemas/Walk"}},
+                    "additionalProperties": False,
+                },
+                "PinList": {
+                    "type": "object",
+                    "required": ["pins"],
+                    "properties": {"pins": {"type": "array", "items": {"$ref": "#/components/schemas/Pin"}}},
+                    "additionalProperties": False,
+                },
+                "NewPin": new_pin_form,
+                "PinUpdate": update_form,
+            },
+        },
+        "paths": {
+            "/walks/{join_code}": {
+                "get": {
+                    "summary": "A walk's public details",
+                    "parameters": [code_param],
+                    "responses": {"200": _json("Walk", "The walk."), "404": _error("No walk with that code.")},
+                }
+            },
+            "/walks/{join_code}/participants": {
+                "post": {
+                    "summary": "Join anonymously",
+                    "parameters": [code_param],
+                    "responses": {
+                        "201": _json("Joined", "A new anonymous participant; keep the token on the phone."),
+                        "404": _error("No walk with that code."),
+                        "409": _error("The walk is not open (draft or closed)."),
+                        "429": _error("Too many joins from this address."),
+                    },
+                }
+            },
+            "/walks/{join_code}/pins": {
+                "post": {
+                    "summary": "Send a pin",
+                    "description": "The same client_id again returns 200 with the pin already stored, never a second pin.",
+                    "parameters": [code_param],
+                    "security": bearer,
+                    "requestBody": {"required": True, "content": {
+                        "multipart/form-data": {"schema": {"$ref": "#/components/schemas/NewPin"}},
+                        "application/json": {"schema": {"$ref": "#/components/schemas/NewPin"}},
+                    }},
+                    "responses": {
+                        "201": _json("Pin", "Stored."),
+                        "200": _json("Pin", "Already stored under this client_id."),
+                        "400": _error("A field is missing or wrong; `field` names it. Nothing was stored."),
+                        "401": _error("No token, or not a token of this walk."),
+                        "404": _error("No walk with that code."),
+                        "409": _error("The walk is not open, or the client_id belongs to another participant."),
+                        "413": _error("The photo is over 25 MB or has too many pixels."),
+                    },
+                },
+                "get": {
+                    "summary": "Your pins (and others' when the walk shares them)",
+                    "parameters": [code_param],
+                    "security": bearer,
+                    "responses": {"200": _json("PinList", "Pins, oldest first."), "401": _error("No valid token."), "404": _error("No walk with that code.")},
+                },
+            },
+            "/pins/{pin_id}": {
+                "patch": {
+                    "summary": "Change your pin while the walk is open",
+                    "parameters": [pin_param],
+                    "security": bearer,
+                    "requestBody": {"required": True, "content": {
+                        "multipart/form-data": {"schema": {"$ref": "#/components/schemas/PinUpdate"}},
+                        "application/json": {"schema": {"$ref": "#/components/schemas/PinUpdate"}},
+                    }},
+                    "responses": {
+                        "200": _json("Pin", "Changed."),
+                        "400": _error("A field is wrong; nothing was changed."),
+                        "401": _error("No valid token."),
+                        "403": _error("Not your pin."),
+                        "404": _error("No such pin."),
+                        "409": _error("The walk is closed."),
+                        "413": _error("The photo is too large."),
+                    },
+                },
+                "delete": {
+                    "summary": "Delete your pin while the walk is open",
+                    "parameters": [pin_param],
+                    "security": bearer,
+                    "responses": {
+                        "204": {"description": "Deleted, with its photo."},
+                        "401": _error("No valid token."),
+                        "403": _error("Not your pin."),
+                        "404": _error("No such pin."),
+                        "409": _error("The walk is closed."),
+                    },
+                },
+            },
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+        },
+    }

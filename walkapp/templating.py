@@ -1,0 +1,46 @@
+"""What every template gets: vocabulary labels, the language switch, small filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+
+from . import vocab
+
+
+def register(app: Flask) -> None:
+    """Install context processors and filters."""
+
+    @app.context_processor
+    def vocabulary():
+        return {
+            "RATINGS": vocab.RATINGS,
+            "CATEGORIES": vocab.CATEGORIES,
+            "LIGHT": vocab.LIGHT,
+            "LOCATION_STATUSES": vocab.LOCATION_STATUSES,
+            "WALK_STATUS_LABELS": vocab.WALK_STATUS_LABELS,
+            "ROLES": vocab.ROLES,
+            "current_locale": str(get_locale()),
+        }
+
+    @app.template_filter("when")
+    def when(value: dt.datetime | None, fmt: str = "d MMM yyyy HH:mm") -> str:
+        """A UTC database time in Swedish local time."""
+        if value is None:
+            return ""
+        return format_datetime(value.replace(tzinfo=dt.UTC), fmt)
+
+    @app.template_filter("t")
+    def translate(label: str) -> str:
+        """Translate a vocabulary label marked with N_."""
+        return _(label) if label else ""
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response

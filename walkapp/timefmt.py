@@ -1,0 +1,12 @@
+"""Timestamps as the API and exports write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def iso_utc(value: dt.datetime | None) -> str | None:
+    """A naive-UTC database time as ISO 8601 with a Z, or None."""
+    if value is None:
+        return None
+    return value.replace(microsecond=0).isoformat() + "Z"
