@@ -6,7 +6,7 @@ import sys
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
@@ -45,6 +45,7 @@ def create_user(email: str, role: str, display_name: str | None, password_stdin:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Load the demo walk and demo staff (idempotent); print the logins the first time."""
     from .demo import load_demo

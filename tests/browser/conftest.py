@@ -1,0 +1,210 @@
+"""Browser tests: Debian's Chromium driven by Playwright against a real server process on a free port.
+
+Map tiles come from a stand-in route; any other request that leaves 127.0.0.1 fails the test.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import VARBERG, skip_unless_ci
+
+TILE_HOST = "tiles.test.invalid"
+CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _tile_png() -> bytes:
+    from PIL import Image, ImageDraw
+
+    im = Image.new("RGB", (256, 256), (232, 236, 228))
+    draw = ImageDraw.Draw(im)
+    for i in range(0, 256, 32):
+        draw.line([(i, 0), (i, 255)], fill=(210, 214, 206))
+        draw.line([(0, i), (255, i)], fill=(210, 214, 206))
+    buf = io.BytesIO()
+    im.save(buf, "PNG")
+    return buf.getvalue()
+
+
+class Server:
+    """The app running in its own process, sharing its SQLite file with the test process."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("WALKAPP_")},
+            "WALKAPP_DATABASE_URL": "sqlite:///" + str(root / "browser.sqlite"),
+            "WALKAPP_UPLOAD_DIR": str(root / "uploads"),
+            "WALKAPP_SECRET_KEY": "browser-test-secret",
+            "WALKAPP_TILE_URL": f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png",
+            "WALKAPP_DEFAULT_CENTER": "%s,%s" % VARBERG,
+            "WALKAPP_PUBLIC_URL": self.url,
+            "WALKAPP_SESSION_COOKIE_SECURE": "0",
+            "WALKAPP_REMEMBER_COOKIE_SECURE": "0",
+        }
+        self.process: subprocess.Popen | None = None
+
+    def flask(self, *args: str, input: str | None = None) -> str:
+        """Run a `flask --app walkapp` command against the server's database."""
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "walkapp", *args], env=self.env,
+                                input=input, capture_output=True, text=True, check=True)
+        return result.stdout
+
+    def start(self) -> None:
+        self.flask("db", "upgrade")
+        log = open(self.root / "server.log", "w")
+        self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("serve.py")), str(self.port)],
+                                        env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the server did not start: " + (self.root / "server.log").read_text())
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(10)
+
+    def app(self):
+        """An app object on the server's database, for arranging data and checking results."""
+        from walkapp import create_app
+
+        return create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": self.env["WALKAPP_DATABASE_URL"],
+                           "UPLOAD_DIR": self.env["WALKAPP_UPLOAD_DIR"]})
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    srv = Server(tmp_path_factory.mktemp("server"))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = os.environ.get("WALKAPP_CHROMIUM") or next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_unless_ci("playwright is not installed")
+    with sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=executable) if executable else p.chromium.launch()
+        except Exception as err:  # no Chromium on this machine
+            skip_unless_ci(f"no Chromium to drive ({err.__class__.__name__}); run `make test` to install it")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def playwright_devices():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield dict(p.devices)
+
+
+class Guard:
+    """Collects what must never happen on our pages: dialogs, console errors, outside requests."""
+
+    def __init__(self):
+        self.external: list[str] = []
+        self.console_errors: list[str] = []
+        self.dialogs: list[str] = []
+
+    def assert_clean(self) -> None:
+        assert not self.dialogs, f"dialogs opened: {self.dialogs}"
+        assert not self.external, f"requests left the machine: {self.external}"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+
+
+def _context(browser, server, device: dict | None, guard: Guard, **options):
+    tile = _tile_png()
+    context = browser.new_context(**(device or {}), locale="sv-SE", timezone_id="Europe/Stockholm", **options)
+
+    def route(route):
+        url = route.request.url
+        host = url.split("/")[2] if "://" in url else ""
+        if host == TILE_HOST:
+            return route.fulfill(status=200, body=tile, content_type="image/png")
+        if host.startswith("127.0.0.1") or url.startswith(("data:", "blob:")):
+            return route.continue_()
+        guard.external.append(url)
+        return route.abort()
+
+    context.route("**/*", route)
+    return context
+
+
+def watch(page, guard: Guard):
+    page.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
+    page.on("console", lambda m: guard.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: guard.console_errors.append(str(e)))
+    return page
+
+
+@pytest.fixture
+def guard():
+    return Guard()
+
+
+@pytest.fixture
+def phone(browser, server, guard, playwright_devices):
+    """A Pixel 7 with location granted, standing near the middle of Varberg."""
+    device = dict(playwright_devices["Pixel 7"])
+    device.pop("default_browser_type", None)
+    context = _context(browser, server, device, guard, geolocation={"latitude": VARBERG[0], "longitude": VARBERG[1], "accuracy": 8},
+                       permissions=["geolocation"])
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser, server, guard):
+    """A staff laptop."""
+    context = _context(browser, server, None, guard, viewport={"width": 1366, "height": 900})
+    yield context
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a screenshot in test-artifacts/ (git-ignored) to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+def chromium_available() -> bool:
+    return any(os.path.exists(c) for c in CHROMIUM_CANDIDATES) or shutil.which("chromium") is not None
