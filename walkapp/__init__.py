@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
 
-    from . import auth, errors, media, templating
+    from . import admin, auth, errors, leader, media, planner, templating
     from .participant import api, pages
 
     errors.register(app)
@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(leader.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(planner.bp)
 
     from . import cli
 

@@ -54,7 +54,26 @@ def demo_command():
     click.echo(result.report())
 
 
+@click.command("cluster")
+@click.argument("walk_id", type=int)
+@with_appcontext
+def cluster_command(walk_id: int):
+    """Group a walk's pins into locations (safe to run again: staff edits are kept)."""
+    from . import audit
+    from .locations import cluster_walk
+    from .models import Walk
+
+    walk = db.session.get(Walk, walk_id)
+    if walk is None:
+        raise click.ClickException(f"no walk with id {walk_id}")
+    report = cluster_walk(walk)
+    audit.record("walk_clustered", None, walk=walk, note=report.summary() + " (CLI)")
+    db.session.commit()
+    click.echo(report.summary())
+
+
 def register(app: Flask) -> None:
     """Add the commands to `flask --app walkapp`."""
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
+    app.cli.add_command(cluster_command)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from flask import Flask
 from flask_babel import format_datetime, get_locale
@@ -32,6 +33,11 @@ def register(app: Flask) -> None:
         if value is None:
             return ""
         return format_datetime(value.replace(tzinfo=dt.UTC), fmt)
+
+    @app.template_filter("fromjson")
+    def fromjson(text: str):
+        """Parse JSON kept as text in the database (e.g. an area) to pass it on with |tojson."""
+        return json.loads(text) if text else None
 
     @app.template_filter("t")
     def translate(label: str) -> str:

@@ -1,0 +1,110 @@
+// The live dashboard: poll the walk's feed, keep markers, counters, and the latest words and photos fresh.
+import { RATING_COLOURS, config, csrfToken, el, makeMap } from "./map.js";
+
+const cfg = config();
+const T = cfg.i18n;
+const map = makeMap("live-map");
+const markers = new Map();
+const pins = new Map();
+let cursor = null;
+let adding = false;
+
+function style(pin) {
+  return pin.hidden
+    ? { radius: 8, color: "#555", weight: 2, dashArray: "3 3", fillColor: "#ccc", fillOpacity: 0.5 }
+    : { radius: pin.staff ? 9 : 8, color: "#111", weight: pin.staff ? 3 : 1.5, fillColor: RATING_COLOURS[pin.rating], fillOpacity: 0.95 };
+}
+
+function popup(pin) {
+  const box = el("div", { class: "pin-popup" },
+    el("strong", {}, pin.rating_label), " · ", pin.author,
+    pin.categories.length ? el("div", {}, pin.categories.join(", ")) : null,
+    pin.comment ? el("p", {}, pin.comment) : null,
+    pin.photo ? el("img", { src: pin.photo.thumb_url, alt: T.photo, width: "160" }) : null,
+    pin.hidden ? el("p", { class: "muted" }, T.hidden + ": " + (pin.hidden_reason || "")) : null,
+    el("a", { href: cfg.moderateUrl + "#pin-" + pin.id }, T.moderate));
+  return box;
+}
+
+function upsert(pin) {
+  pins.set(pin.id, pin);
+  let marker = markers.get(pin.id);
+  if (!marker) {
+    marker = L.circleMarker([pin.lat, pin.lon], style(pin)).addTo(map);
+    marker.getElement()?.setAttribute("data-pin-id", pin.id);
+    markers.set(pin.id, marker);
+  } else {
+    marker.setLatLng([pin.lat, pin.lon]).setStyle(style(pin));
+  }
+  marker.bindPopup(() => popup(pin));
+  marker.getElement()?.setAttribute("data-hidden", String(pin.hidden));
+}
+
+function renderSide(figures) {
+  for (const [key, value] of Object.entries(figures)) {
+    const node = document.querySelector(`[data-figure="${key}"]`);
+    if (node) node.textContent = value;
+  }
+  const latest = [...pins.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+  document.getElementById("latest-comments").replaceChildren(
+    ...latest.filter((p) => p.comment).slice(0, 12).map((p) =>
+      el("li", { class: p.hidden ? "is-hidden" : "" },
+        el("span", { class: `rating-dot r${p.rating}`, "aria-hidden": "true" }), " ",
+        el("strong", {}, p.rating_label), " – ", p.comment, " ", el("span", { class: "muted small" }, p.author))));
+  document.getElementById("latest-photos").replaceChildren(
+    ...latest.filter((p) => p.photo && !p.photo.hidden).slice(0, 8).map((p) =>
+      el("a", { href: p.photo.url, target: "_blank", rel: "noopener" }, el("img", { src: p.photo.thumb_url, alt: `${T.photo}: ${p.rating_label}`, width: "120" }))));
+}
+
+async function poll() {
+  try {
+    const url = cfg.feedUrl + (cursor ? "?since=" + encodeURIComponent(cursor) : "");
+    const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    if (!response.ok) throw new Error(response.status);
+    const data = await response.json();
+    data.pins.forEach(upsert);
+    const alive = new Set(data.ids);
+    for (const [id, marker] of markers) if (!alive.has(id)) { marker.remove(); markers.delete(id); pins.delete(id); }
+    cursor = data.cursor;
+    renderSide(data.figures);
+    document.getElementById("live-status").textContent = T.updated + " " + new Date().toLocaleTimeString("sv-SE");
+  } catch (err) {
+    document.getElementById("live-status").textContent = T.offline;
+  }
+}
+
+// Staff pins: press the button, click the map, fill in the small form.
+const addButton = document.getElementById("add-pin");
+const addForm = document.getElementById("staff-pin-form");
+addButton.addEventListener("click", () => {
+  adding = !adding;
+  addButton.setAttribute("aria-pressed", String(adding));
+  document.getElementById("live-map").classList.toggle("picking", adding);
+});
+map.on("click", (e) => {
+  if (!adding) return;
+  addForm.hidden = false;
+  addForm.lat.value = e.latlng.lat.toFixed(7);
+  addForm.lon.value = e.latlng.lng.toFixed(7);
+  addForm.querySelector("select, input").focus();
+});
+addForm.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const response = await fetch(cfg.addPinUrl, {
+    method: "POST", body: new FormData(addForm), credentials: "same-origin",
+    headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+  });
+  const body = await response.json();
+  const message = document.getElementById("staff-pin-message");
+  if (!response.ok) { message.textContent = body.message; return; }
+  message.textContent = T.added;
+  upsert(body);
+  addForm.reset();
+  addForm.hidden = true;
+  adding = false;
+  addButton.setAttribute("aria-pressed", "false");
+});
+addForm.querySelector("[data-cancel]").addEventListener("click", () => { addForm.hidden = true; });
+
+poll();
+setInterval(poll, cfg.pollSeconds * 1000);

@@ -1,0 +1,28 @@
+// The review page's map: numbered location footprints; click to place a pin described in words.
+import { config, makeMap } from "./map.js";
+
+const cfg = config();
+const map = makeMap("review-map");
+L.geoJSON(cfg.footprints, {
+  style: (f) => ({ color: f.properties.safe ? "#2b6f3e" : "#7a0019", weight: 2, fillOpacity: 0.25 }),
+  onEachFeature: (f, layer) => {
+    layer.bindTooltip(String(f.properties.n), { permanent: true, direction: "center", className: "loc-number" });
+    layer.on("click", () => document.getElementById("loc-" + f.properties.id)?.scrollIntoView({ behavior: "smooth" }));
+  },
+}).addTo(map);
+
+let placing = null;
+document.querySelectorAll("form[data-place]").forEach((form) => {
+  form.querySelector("button[data-start]").addEventListener("click", () => {
+    placing = form;
+    document.getElementById("review-map").classList.add("picking");
+    document.getElementById("place-hint").textContent = cfg.i18n.placeHint;
+    document.getElementById("review-map").scrollIntoView({ behavior: "smooth" });
+  });
+});
+map.on("click", (e) => {
+  if (!placing) return;
+  placing.lat.value = e.latlng.lat.toFixed(7);
+  placing.lon.value = e.latlng.lng.toFixed(7);
+  placing.submit();
+});

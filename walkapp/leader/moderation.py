@@ -1,0 +1,112 @@
+"""Moderation: hide and unhide pins, remove and approve photos, redact comments — always with a
+reason, the original kept for admins, every action in the audit log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import audit
+from ..extensions import db
+from ..models import Pin
+from ..staff import led_walk
+from . import bp
+from .live import participant_numbers, staff_pin_json
+
+REDACTED = "[borttaget]"
+
+
+def _pin(pin_id: int) -> Pin:
+    pin = db.get_or_404(Pin, pin_id)
+    led_walk(pin.walk_id)
+    return pin
+
+
+def _reason() -> str | None:
+    reason = (request.form.get("reason") or "").strip()[:500]
+    return reason or None
+
+
+def _done(pin: Pin, message: str):
+    """Answer a moderation action: JSON for the dashboard, a redirect back for the list page."""
+    db.session.commit()
+    if request.accept_mimetypes.best == "application/json":
+        numbers = participant_numbers(pin.walk)
+        return jsonify(staff_pin_json(pin, numbers, current_user.role == "admin"))
+    flash(message, "success")
+    return redirect(url_for("leader.pins", walk_id=pin.walk_id) + f"#pin-{pin.id}")
+
+
+def _refuse(pin: Pin, message: str):
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": "reason_required", "message": message, "field": "reason"}), 400
+    flash(message, "error")
+    return redirect(url_for("leader.pins", walk_id=pin.walk_id) + f"#pin-{pin.id}")
+
+
+@bp.get("/walks/<int:walk_id>/pins")
+def pins(walk_id: int):
+    """Every pin of the walk with its moderation actions, newest first."""
+    walk = led_walk(walk_id)
+    pins = db.session.scalars(select(Pin).where(Pin.walk_id == walk.id).order_by(Pin.created_at.desc(), Pin.id.desc())).all()
+    return render_template("leader/pins.html", walk=walk, pins=pins, numbers=participant_numbers(walk))
+
+
+@bp.post("/pins/<int:pin_id>/<any(hide, unhide):action>")
+def hide(pin_id: int, action: str):
+    """Hide a pin from everyone but staff, or show it again."""
+    pin = _pin(pin_id)
+    reason = _reason()
+    if reason is None:
+        return _refuse(pin, _("Skriv varför – det sparas i loggen."))
+    hidden = action == "hide"
+    if pin.hidden != hidden:
+        audit.record("pin_" + action, current_user, pin=pin, field="hidden", old=pin.hidden, new=hidden, note=reason)
+        pin.hidden = hidden
+        pin.hidden_reason = reason if hidden else None
+    return _done(pin, _("Punkten är dold.") if hidden else _("Punkten visas igen."))
+
+
+@bp.post("/pins/<int:pin_id>/photo/<any(remove, restore, approve, unapprove):action>")
+def photo(pin_id: int, action: str):
+    """Remove a photo (kept for admins), restore it, or approve it for planners and the public page."""
+    pin = _pin(pin_id)
+    if pin.photo is None:
+        abort(404)
+    reason = _reason()
+    if reason is None and action in ("remove", "restore"):
+        return _refuse(pin, _("Skriv varför – det sparas i loggen."))
+    photo = pin.photo
+    if action in ("remove", "restore"):
+        audit.record("photo_" + action, current_user, pin=pin, field="photo.hidden", old=photo.hidden,
+                     new=action == "remove", note=reason)
+        photo.hidden = action == "remove"
+        photo.hidden_reason = reason if photo.hidden else None
+        message = _("Fotot är borttaget.") if photo.hidden else _("Fotot visas igen.")
+    else:
+        audit.record("photo_" + action, current_user, pin=pin, field="photo.approved", old=photo.approved,
+                     new=action == "approve", note=reason)
+        photo.approved = action == "approve"
+        message = _("Fotot är godkänt.") if photo.approved else _("Godkännandet är borttaget.")
+    return _done(pin, message)
+
+
+@bp.post("/pins/<int:pin_id>/redact")
+def redact(pin_id: int):
+    """Replace part of a comment with [borttaget]; the original stays visible to admins only."""
+    pin = _pin(pin_id)
+    reason = _reason()
+    part = request.form.get("text", "")
+    if reason is None:
+        return _refuse(pin, _("Skriv varför – det sparas i loggen."))
+    if not part.strip() or not pin.comment or part not in pin.comment:
+        return _refuse(pin, _("Skriv exakt den del av kommentaren som ska tas bort."))
+    before = pin.comment
+    if pin.comment_original is None:
+        pin.comment_original = before
+    pin.comment = before.replace(part, REDACTED)
+    # The log says that something was redacted, not what: the removed words may be personal data.
+    audit.record("comment_redacted", current_user, pin=pin, field="comment", note=reason)
+    return _done(pin, _("Kommentaren är redigerad."))

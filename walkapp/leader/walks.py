@@ -1,0 +1,168 @@
+"""Planning walks: the list, create and edit, and moving a walk through draft → open → closed."""
+
+from __future__ import annotations
+
+import json
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from .. import audit, vocab
+from ..extensions import db
+from ..locations import cluster_walk
+from ..models import Participant, Photo, Pin, User, Walk, utcnow
+from ..staff import led_walk
+from ..walks import new_join_code, set_area
+from . import bp
+from .forms import WalkForm, local_input_value, parsed_stops
+
+# Allowed status changes: (from, to) → the audit action.
+TRANSITIONS = {
+    ("draft", "open"): "walk_opened",
+    ("open", "closed"): "walk_closed",
+    ("closed", "open"): "walk_reopened",
+    ("open", "draft"): "walk_back_to_draft",
+}
+
+
+def visible_walks_query():
+    """The walks the current user may run: all for admins, their own or shared for leaders."""
+    query = select(Walk).order_by(Walk.starts_at.desc().nullslast(), Walk.id.desc())
+    if current_user.role != "admin":
+        query = query.where((Walk.created_by_id == current_user.id) | Walk.staff.any(User.id == current_user.id))
+    return query
+
+
+@bp.get("/")
+def walks():
+    """List the walks you lead, newest first, with their pin counts."""
+    walks = db.session.scalars(visible_walks_query()).all()
+    counts = dict(db.session.execute(
+        select(Pin.walk_id, func.count()).where(Pin.walk_id.in_([w.id for w in walks])).group_by(Pin.walk_id)
+    ).all())
+    return render_template("leader/walks.html", walks=walks, counts=counts)
+
+
+@bp.route("/walks/new", methods=["GET", "POST"])
+def new_walk():
+    """Plan a new walk: area, stops, categories and switches."""
+    form = WalkForm()
+    if request.method == "GET":
+        form.center_lat.data, form.center_lon.data = _default_center()
+    if form.validate_on_submit():
+        walk = Walk(join_code=new_join_code(), created_by_id=current_user.id, status="draft")
+        _apply(form, walk)
+        walk.staff.append(db.session.get(User, current_user.id))
+        db.session.add(walk)
+        db.session.flush()
+        audit.record("walk_created", current_user, walk=walk, new=walk.title)
+        db.session.commit()
+        flash(_("Vandringen är skapad. Koden är %(code)s.", code=walk.join_code), "success")
+        return redirect(url_for("leader.walk", walk_id=walk.id))
+    return render_template("leader/walk_form.html", form=form, walk=None, default_center=_default_center())
+
+
+@bp.route("/walks/<int:walk_id>/edit", methods=["GET", "POST"])
+def edit_walk(walk_id: int):
+    """Change a walk's plan."""
+    walk = led_walk(walk_id)
+    form = WalkForm(obj=walk)
+    if request.method == "GET":
+        _fill(form, walk)
+    if form.validate_on_submit():
+        in_use = _categories_in_use(walk) - {c["key"] for c in form.chosen_categories()}
+        if in_use:
+            form.categories.errors = [_("Kategorier som redan har punkter kan inte tas bort: %(keys)s",
+                                        keys=", ".join(sorted(in_use)))]
+        else:
+            _apply(form, walk)
+            audit.record("walk_edited", current_user, walk=walk)
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for("leader.walk", walk_id=walk.id))
+    return render_template("leader/walk_form.html", form=form, walk=walk, default_center=_default_center())
+
+
+@bp.get("/walks/<int:walk_id>")
+def walk(walk_id: int):
+    """A walk's overview: status, code, figures, and what to do next."""
+    walk = led_walk(walk_id)
+    figures = walk_figures(walk)
+    return render_template("leader/walk.html", walk=walk, figures=figures, transitions=_next_states(walk))
+
+
+@bp.post("/walks/<int:walk_id>/status")
+def change_status(walk_id: int):
+    """Open, close or reopen a walk. Closing builds its locations."""
+    walk = led_walk(walk_id)
+    target = request.form.get("status", "")
+    action = TRANSITIONS.get((walk.status, target))
+    if action is None:
+        flash(_("Den ändringen går inte att göra nu."), "error")
+        return redirect(url_for("leader.walk", walk_id=walk.id))
+    audit.record(action, current_user, walk=walk, field="status", old=walk.status, new=target)
+    walk.status = target
+    if target == "open":
+        walk.opened_at = walk.opened_at or utcnow()
+    if target == "closed":
+        walk.closed_at = utcnow()
+        report = cluster_walk(walk)
+        audit.record("walk_clustered", current_user, walk=walk, note=report.summary())
+        flash(_("Vandringen är avslutad. %(summary)s", summary=report.summary()), "success")
+    db.session.commit()
+    return redirect(url_for("leader.walk", walk_id=walk.id))
+
+
+def walk_figures(walk: Walk) -> dict:
+    """Counters for a walk: participants, pins, photos, hidden and unplaced pins."""
+    pins = select(func.count()).select_from(Pin).where(Pin.walk_id == walk.id)
+    return {
+        "participants": db.session.scalar(select(func.count()).select_from(Participant).where(Participant.walk_id == walk.id)),
+        "pins": db.session.scalar(pins),
+        "photos": db.session.scalar(select(func.count()).select_from(Photo).join(Pin).where(Pin.walk_id == walk.id)),
+        "hidden": db.session.scalar(pins.where(Pin.hidden.is_(True))),
+        "unplaced": db.session.scalar(pins.where(Pin.unplaced.is_(True))),
+    }
+
+
+def _next_states(walk: Walk) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == walk.status]
+
+
+def _default_center() -> tuple[float, float]:
+    from flask import current_app
+
+    return current_app.config["DEFAULT_CENTER_LATLON"]
+
+
+def _categories_in_use(walk: Walk) -> set[str]:
+    used: set[str] = set()
+    for cats in db.session.scalars(select(Pin.categories).where(Pin.walk_id == walk.id)):
+        used.update(cats or ())
+    return used
+
+
+def _apply(form: WalkForm, walk: Walk) -> None:
+    walk.title = form.title.data.strip()
+    walk.starts_at = form.starts_at_utc()
+    walk.meeting_place = (form.meeting_place.data or "").strip() or None
+    walk.light = form.light.data or None
+    set_area(walk, form.area())
+    walk.stops = parsed_stops(form.stops_json.data)
+    walk.categories = form.chosen_categories()
+    walk.share_pins = form.share_pins.data
+    walk.photo_approval = form.photo_approval.data
+    walk.cluster_eps_m = form.cluster_eps_m.data or 25.0
+    walk.cluster_min_samples = form.cluster_min_samples.data or 2
+
+
+def _fill(form: WalkForm, walk: Walk) -> None:
+    form.starts_at.data = local_input_value(walk.starts_at)
+    form.area_mode.data = "polygon"
+    form.area_geojson.data = walk.area_geojson
+    form.center_lat.data, form.center_lon.data = walk.center_lat, walk.center_lon
+    form.stops_json.data = json.dumps(walk.stops, ensure_ascii=False)
+    form.categories.data = [c["key"] for c in walk.categories if c["key"] in vocab.CATEGORIES]
+    form.extra_categories.data = "\n".join(c["label"] for c in walk.categories if c["key"] not in vocab.CATEGORIES)
