@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -60,8 +60,9 @@ def check_login(email: str, password: str) -> User | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per 5 minutes", methods=["POST"], key_func=_account_key, deduct_when=_failed)
-@limiter.limit("30 per 5 minutes", methods=["POST"], deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"], key_func=_account_key,
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 def login():
     """Let staff log in with e-mail and password."""
     form = LoginForm()

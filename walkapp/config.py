@@ -26,6 +26,9 @@ def defaults(instance_path: str) -> dict:
         "CLUSTER_MIN_SAMPLES": 2,
         "RETENTION_DAYS": 365,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Failed logins: per account (whatever the address) and per address (whatever the account).
+        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 5 minutes",
+        "LOGIN_LIMIT_PER_ADDRESS": "30 per 5 minutes",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PUBLIC_URL": None,
         "CONTACT_EMAIL": "trygghet@varberg.se",

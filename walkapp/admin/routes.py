@@ -16,6 +16,7 @@ from .. import audit, vocab
 from ..auth import find_user
 from ..cli import MIN_PASSWORD
 from ..extensions import db
+from ..leader.forms import choices
 from ..models import AuditEvent, User
 from . import bp
 
@@ -23,7 +24,7 @@ from . import bp
 class UserForm(FlaskForm):
     email = EmailField(_l("E-post"), validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Skriv en e-postadress."))])
     display_name = StringField(_l("Namn"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Roll"), choices=list(vocab.ROLES.items()))
+    role = SelectField(_l("Roll"), choices=choices(vocab.ROLES))
     password = PasswordField(_l("Lösenord (minst %(n)d tecken)", n=MIN_PASSWORD),
                              validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
 

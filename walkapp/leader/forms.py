@@ -21,6 +21,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -35,19 +36,24 @@ def slug(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:40] or "kategori"
 
 
+def choices(options: dict) -> list[SelectChoice]:
+    """Select options from a {value: label} mapping."""
+    return [SelectChoice(value, label) for value, label in options.items()]
+
+
 class WalkForm(FlaskForm):
     title = StringField(_l("Namn på vandringen"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Datum och tid"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     meeting_place = StringField(_l("Samlingsplats"), validators=[Optional(), Length(max=200)])
-    light = SelectField(_l("Förväntat ljus"), choices=[("", "–")] + [(k, v) for k, v in vocab.LIGHT.items()],
+    light = SelectField(_l("Förväntat ljus"), choices=choices({"": "–", **vocab.LIGHT}),
                         validators=[Optional()])
-    area_mode = SelectField(_l("Område"), choices=[("circle", _l("Cirkel runt en punkt")), ("polygon", _l("Ritat område"))])
+    area_mode = SelectField(_l("Område"), choices=choices({"circle": _l("Cirkel runt en punkt"), "polygon": _l("Ritat område")}))
     center_lat = FloatField(_l("Mittpunkt, latitud"), validators=[Optional(), NumberRange(-90, 90)])
     center_lon = FloatField(_l("Mittpunkt, longitud"), validators=[Optional(), NumberRange(-180, 180)])
     radius_m = IntegerField(_l("Radie (meter)"), default=600, validators=[Optional(), NumberRange(50, 10_000)])
     area_geojson = HiddenField()
     stops_json = HiddenField(default="[]")
-    categories = SelectMultipleField(_l("Kategorier"), choices=list(vocab.CATEGORIES.items()), default=list(vocab.CATEGORIES),
+    categories = SelectMultipleField(_l("Kategorier"), choices=choices(vocab.CATEGORIES), default=list(vocab.CATEGORIES),
                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
                                      validators=[Optional()])
     extra_categories = TextAreaField(_l("Egna kategorier (en per rad)"), validators=[Optional(), Length(max=2000)])

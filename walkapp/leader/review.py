@@ -91,7 +91,10 @@ def merge_location(walk_id: int, location_id: int):
     """Merge another location into this one."""
     walk = led_walk(walk_id)
     into = _location_of(walk, location_id)
-    other = _location_of(walk, request.form.get("other", type=int) or 0)
+    if not request.form.get("other", type=int):
+        flash(_("Välj vilken plats som ska slås ihop med den här."), "error")
+        return _back(walk, into.id)
+    other = _location_of(walk, request.form.get("other", type=int))
     locations.merge(into, other, current_user)
     db.session.commit()
     flash(_("Platserna är sammanslagna."), "success")
@@ -119,7 +122,10 @@ def move_pin(walk_id: int, pin_id: int):
     pin = db.get_or_404(Pin, pin_id)
     if pin.walk_id != walk.id:
         abort(404)
-    target = _location_of(walk, request.form.get("location", type=int) or 0)
+    if not request.form.get("location", type=int):
+        flash(_("Välj vilken plats punkten ska flyttas till."), "error")
+        return _back(walk, pin.location_id)
+    target = _location_of(walk, request.form.get("location", type=int))
     locations.move_pin(pin, target, current_user)
     db.session.commit()
     flash(_("Punkten är flyttad."), "success")

@@ -1,0 +1,131 @@
+"""The permission matrix: every staff route × every kind of visitor, generated from the URL map so a
+new route cannot be forgotten."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import select
+from werkzeug.routing import AnyConverter, IntegerConverter
+
+from tests import photo_samples
+from walkapp import create_app
+from walkapp.extensions import db
+from walkapp.models import Location, Pin, ResponsibleParty, User, Walk
+from walkapp.permissions import AREA_ROLES
+
+_APP = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
+STAFF_AREAS = tuple(AREA_ROLES)
+# Routes outside the staff areas, each public on purpose (participants, the public, login itself).
+PUBLIC_ENDPOINT_PREFIXES = ("api.", "pages.", "open311.", "media.", "auth.", "static")
+
+STAFF_RULES = sorted(
+    ((rule.rule, method, rule.endpoint) for rule in _APP.url_map.iter_rules()
+     if rule.rule.split("/")[1] in STAFF_AREAS for method in sorted(rule.methods - {"HEAD", "OPTIONS"})),
+)
+PERSONAS = ["anonymous", "participant", "other_leader", "walk_leader", "planner", "admin"]
+
+
+def test_every_route_is_staff_or_deliberately_public():
+    for rule in _APP.url_map.iter_rules():
+        if rule.rule.split("/")[1] in STAFF_AREAS:
+            continue
+        assert rule.endpoint.startswith(PUBLIC_ENDPOINT_PREFIXES), f"{rule.rule} ({rule.endpoint}) is neither staff nor known public"
+
+
+def test_matrix_covers_every_staff_area():
+    assert {r[0].split("/")[1] for r in STAFF_RULES} == set(STAFF_AREAS)
+
+
+@pytest.fixture
+def world(app, client, make_user, make_walk, join, make_pin):
+    """A closed, published walk led by one leader, with pins, a photo, locations; and the other people."""
+    people = {role: make_user(role.split("_")[-1] if role != "other_leader" else "leader")
+              for role in ("walk_leader", "other_leader", "planner", "admin")}
+    code = make_walk(leader=people["walk_leader"])
+    token = join(code)
+    pins = [make_pin(code, token, photo=photo_samples.png_bytes()).get_json(), make_pin(code, token).get_json()]
+    with app.app_context():
+        from walkapp.locations import cluster_walk
+        from walkapp.models import utcnow
+
+        walk = db.session.scalar(select(Walk).where(Walk.join_code == code))
+        walk.status = "closed"
+        cluster_walk(walk)
+        walk.published_at = walk.feedback_published_at = utcnow()
+        db.session.add(ResponsibleParty(name="Gatuförvaltningen"))
+        db.session.commit()
+        ids = {
+            "walk_id": walk.id,
+            "pin_id": pins[0]["id"],
+            "location_id": db.session.get(Pin, pins[0]["id"]).location_id,
+            "user_id": people["other_leader"].id,
+            "party_id": db.session.scalar(select(ResponsibleParty.id)),
+        }
+    return {"people": people, "token": token, "ids": ids, "code": code}
+
+
+def _url(rule_text: str, world) -> str:
+    rule = next(r for r in _APP.url_map.iter_rules() if r.rule == rule_text)
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0] if hasattr(converter, "items") else converter.regex.split("|")[0]
+        elif isinstance(converter, IntegerConverter) or name.endswith("_id"):
+            assert name in world["ids"], f"teach the permission matrix what {name} is ({rule_text})"
+            values[name] = world["ids"][name]
+        elif name == "join_code":
+            values[name] = world["code"]
+        else:
+            values[name] = {"fmt": "csv", "format": "csv"}.get(name, "x")
+    with _APP.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def _expected(area: str, persona: str, walk_specific: bool) -> str:
+    if persona in ("anonymous", "participant"):
+        return "login"
+    role = {"other_leader": "leader", "walk_leader": "leader"}.get(persona, persona)
+    if role not in AREA_ROLES[area]:
+        return "forbidden"
+    if area == "leader" and walk_specific and persona == "other_leader":
+        return "forbidden"
+    return "allowed"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("rule", "method", "endpoint"), STAFF_RULES, ids=[f"{m} {r}" for r, m, _ in STAFF_RULES])
+def test_permission_matrix(client, login_as, world, rule, method, endpoint, persona):
+    url = _url(rule, world)
+    headers = {}
+    if persona == "participant":
+        headers["Authorization"] = f"Bearer {world['token']}"
+    elif persona != "anonymous":
+        login_as(user=world["people"][persona])
+    walk_specific = any(k in rule for k in ("walk_id", "pin_id", "location_id"))
+    expected = _expected(rule.split("/")[1], persona, walk_specific)
+    resp = client.open(url, method=method, headers=headers, data={})
+    if expected == "login":
+        assert resp.status_code == 302 and resp.headers["Location"].startswith("/login"), (url, resp.status_code)
+    elif expected == "forbidden":
+        assert resp.status_code == 403, (url, resp.status_code)
+    else:
+        assert resp.status_code < 500 and resp.status_code not in (401, 403, 404), (url, resp.status_code)
+        assert not resp.headers.get("Location", "").startswith("/login")
+    resp.close()
+
+
+def test_photo_route_matrix(client, login_as, world, join, make_walk):
+    """Unapproved photos: author and staff of the walk see them; another walk's participant and the public don't."""
+    url = _url("/photos/<int:pin_id>/<any(full, thumb):size>.jpg", world)
+    assert client.get(url).status_code == 404
+    assert client.get(url, headers={"Authorization": f"Bearer {join(make_walk())}"}).status_code == 404
+    with client.get(url, headers={"Authorization": f"Bearer {world['token']}"}) as resp:
+        assert resp.status_code == 200
+    for persona, status in [("other_leader", 404), ("walk_leader", 200), ("planner", 200), ("admin", 200)]:
+        login_as(user=world["people"][persona])
+        with client.get(url) as resp:
+            assert resp.status_code == status, persona
