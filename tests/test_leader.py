@@ -62,7 +62,7 @@ def test_leader_creates_a_walk_with_a_drawn_polygon(app, client, login_as):
         ({"categories": [], "extra_categories": ""}, "Välj minst en kategori"),
         ({"stops_json": json.dumps([{"name": "", "lat": 57.1, "lon": 12.2}])}, "Varje stopp behöver ett namn"),
         ({"stops_json": json.dumps([{"name": "A", "lat": 57.1, "lon": 12.2}, {"name": "A", "lat": 57.1, "lon": 12.2}])}, "samma namn"),
-        ({"radius_m": "5"}, "Numret får inte vara mindre än 50"),
+        ({"radius_m": "5"}, "Radien ska vara mellan 50 och 10 000 meter"),
     ],
 )
 def test_bad_walk_forms_show_errors_and_store_nothing(app, client, login_as, change, message):

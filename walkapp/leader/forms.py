@@ -50,7 +50,8 @@ class WalkForm(FlaskForm):
     area_mode = SelectField(_l("Område"), choices=choices({"circle": _l("Cirkel runt en punkt"), "polygon": _l("Ritat område")}))
     center_lat = FloatField(_l("Mittpunkt, latitud"), validators=[Optional(), NumberRange(-90, 90)])
     center_lon = FloatField(_l("Mittpunkt, longitud"), validators=[Optional(), NumberRange(-180, 180)])
-    radius_m = IntegerField(_l("Radie (meter)"), default=600, validators=[Optional(), NumberRange(50, 10_000)])
+    radius_m = IntegerField(_l("Radie (meter)"), default=600, validators=[
+        Optional(), NumberRange(50, 10_000, message=_l("Radien ska vara mellan 50 och 10 000 meter."))])
     area_geojson = HiddenField()
     stops_json = HiddenField(default="[]")
     categories = SelectMultipleField(_l("Kategorier"), choices=choices(vocab.CATEGORIES), default=list(vocab.CATEGORIES),
