@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
 
-    from . import admin, auth, errors, leader, media, planner, templating
+    from . import admin, auth, errors, leader, media, open311, planner, templating
     from .participant import api, pages
 
     errors.register(app)
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(leader.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(planner.bp)
+    app.register_blueprint(open311.bp)
 
     from . import cli
 

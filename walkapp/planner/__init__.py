@@ -1,7 +1,8 @@
-"""Municipal planners: the findings map, the action list with follow-up, exports, the feedback page."""
+"""Municipal planners: the findings map, the action list with follow-up, exports, protocols and the
+public feedback page."""
 
 from ..staff import staff_blueprint
 
 bp = staff_blueprint("planner", __name__, "/planner")
 
-from . import routes  # noqa: E402,F401
+from . import actions, downloads, feedback, findings, parties, walks  # noqa: E402,F401  (routes register on bp)

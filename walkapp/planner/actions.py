@@ -1,0 +1,72 @@
+"""The action list (åtgärdslista) and a location's page: follow-up fields, history, before/after."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..permissions import plans
+from . import access, bp, followup, queries
+from .filters import Filters
+
+
+@bp.get("/")
+def index():
+    """The locations of published walks, highest priority first, with the youths' words and photos."""
+    filters = Filters.parse(request.args)
+    cards = queries.action_list(filters)
+    return render_template("planner/actions.html", cards=cards, filters=filters, parties=access.parties(),
+                           **access.filter_choices())
+
+
+@bp.get("/locations/<int:location_id>")
+def location(location_id: int):
+    """One location: everything the youths said, the follow-up form and the history of changes."""
+    location = access.planned_location(location_id)
+    return _location_page(location, followup.Update())
+
+
+def event_labels() -> dict[str, str]:
+    """Readable names for what a history entry changed (by field, else by action)."""
+    return {
+        "status": _("Status"), "status_reason": _("Skäl (åtgärdas ej)"), "responsible": _("Ansvarig"),
+        "due_date": _("Klart senast"), "proposed_action": _("Förslag på åtgärd"),
+        "public_note": _("Offentlig kommentar"), "name": _("Namn"), "location_merged": _("Plats sammanslagen hit"),
+        "location_merged_away": _("Sammanslagen med en annan plats"), "location_split": _("Plats delad"),
+        "pin_moved": _("Punkt flyttad hit"),
+    }
+
+
+def _location_page(location, update: followup.Update, form=None, status: int = 200):
+    card = queries.card(location, lambda p: plans(current_user, p.walk))
+    return render_template(
+        "planner/location.html", card=card, location=location, update=update, form=form or {},
+        event_labels=event_labels(),
+        parties=access.parties(), events=queries.history(location), walks=queries.location_walks(location),
+        back=_safe_next(request.args.get("next") or request.form.get("next")),
+    ), status
+
+
+@bp.post("/locations/<int:location_id>")
+def update_location(location_id: int):
+    """Save the follow-up fields that were sent; refuse all of them if one breaks a rule."""
+    location = access.planned_location(location_id)
+    parties = access.parties()
+    update = followup.read_update(location, request.form, parties)
+    if not update.ok:
+        db.session.rollback()
+        flash(_("Inget sparades. Rätta det som är markerat och försök igen."), "error")
+        return _location_page(location, update, request.form, 400)
+    changed = followup.apply_update(location, update, current_user, parties)
+    db.session.commit()
+    flash(_("Platsen är uppdaterad.") if changed else _("Inget var ändrat."), "success")
+    return redirect(_safe_next(request.form.get("next")) or url_for("planner.location", location_id=location.id))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A local address to go back to after saving, never another site."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

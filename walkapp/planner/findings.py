@@ -1,0 +1,55 @@
+"""The findings map: every published location and pin, filtered, drawn server-side with folium."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from .. import maps, vocab
+from . import access, bp, queries
+from .filters import Filters
+
+# Stand-in ids turned into "{id}" address templates, so 10,000 pins cost no url_for calls.
+_ID = 987654321
+
+
+def map_text() -> dict:
+    """The words the maps show, in the reader's language."""
+    return {
+        "layer_footprints": _("Platsernas utbredning"),
+        "layer_locations": _("Platser (storlek = antal punkter)"),
+        "layer_pins": _("Enskilda punkter"),
+        "layer_heat": _("Värmekarta över otrygga punkter"),
+        "layer_area": _("Vandringens område"),
+        "priority": _("Prioritet"),
+        "safe_place": _("Trygg plats"),
+        "pins": _("punkter"),
+        "people": _("personer"),
+        "mean": _("medel"),
+        "open_location": _("Öppna platsen"),
+        "photo": _("Foto från platsen"),
+        "ratings": {k: _(v) for k, v in vocab.RATINGS.items()},
+        "lights": {k: _(v) for k, v in vocab.LIGHT.items()},
+        "statuses": {k: _(v) for k, v in vocab.LOCATION_STATUSES.items()},
+    }
+
+
+def id_template(endpoint: str, **values) -> str:
+    """An address with "{id}" where the object's id goes."""
+    return url_for(endpoint, **values).replace(str(_ID), "{id}")
+
+
+@bp.get("/map")
+def findings():
+    """The findings map with its filters: locations, footprints, clustered pins and a heat map."""
+    filters = Filters.parse(request.args)
+    places, pins, walks = queries.map_records(filters)
+    m = maps.findings_map(
+        places, pins, tiles=access.tiles(), assets=access.assets(), text=map_text(),
+        category_labels=queries.category_labels(walks), walk_titles={w.id: w.title for w in walks},
+        photo_url=id_template("media.photo", pin_id=_ID, size="thumb"),
+        location_url=id_template("planner.location", location_id=_ID),
+        center=current_app.config["DEFAULT_CENTER_LATLON"],
+    )
+    return render_template("planner/map.html", map=maps.embed(m), filters=filters, places=places, pins=pins,
+                           **access.filter_choices())

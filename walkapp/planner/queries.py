@@ -1,0 +1,201 @@
+"""What the planner pages read: published walks, their locations with the youths' moderated words
+and photos, before/after figures, and the light-weight rows the findings map is drawn from."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import locations as locs
+from .. import location_facts, maps, vocab
+from ..extensions import db
+from ..models import AuditEvent, Location, Photo, Pin, Walk
+from .filters import Filters
+
+
+def published_walks() -> list[Walk]:
+    """Walks whose locations the leader handed to the planners, newest first."""
+    return db.session.scalars(
+        select(Walk).where(Walk.published_at.is_not(None)).order_by(Walk.starts_at.desc(), Walk.id.desc())
+    ).all()
+
+
+def is_published(walk: Walk) -> bool:
+    """The planner area's lists show published walks only, for planners and admins alike."""
+    return walk.published_at is not None
+
+
+def staff_photo(pin: Pin) -> bool:
+    """Whether the planner pages show this pin's photo: not removed, and approved where the walk asks for it."""
+    photo = pin.photo
+    return (photo is not None and not photo.hidden and not pin.hidden
+            and (photo.approved or not pin.walk.photo_approval))
+
+
+def category_labels(walks: list[Walk]) -> dict[str, str]:
+    """Every category key the walks use, with its label (the default list first)."""
+    labels = dict(vocab.CATEGORIES)
+    for walk in walks:
+        for c in walk.categories or ():
+            labels.setdefault(c["key"], c["label"])
+    return labels
+
+
+@dataclass
+class Card:
+    """A location as the action list, the protocol and the location page show it."""
+
+    location: Location
+    pins: list[Pin]
+    figures: location_facts.Figures
+    history: list[dict]
+
+    @property
+    def words(self) -> list[Pin]:
+        """Pins with a (moderated) comment, most unsafe first."""
+        return sorted((p for p in self.pins if p.comment), key=lambda p: (p.rating, p.id))
+
+    @property
+    def photos(self) -> list[Pin]:
+        """Pins whose photo the planner pages may show."""
+        return [p for p in self.pins if staff_photo(p)]
+
+    @property
+    def safe(self) -> bool:
+        return self.figures.only_safe
+
+    @property
+    def before_after(self) -> bool:
+        """Whether a follow-up walk gives before/after figures."""
+        return len(self.history) > 1
+
+
+def card(location: Location, pin_ok: Callable[[Pin], bool] = lambda p: is_published(p.walk)) -> Card:
+    """The location's figures from the pins a viewer may see (visible, and accepted by pin_ok)."""
+    pins = [p for p in locs.visible_pins(location) if pin_ok(p)]
+    history = [row for row in locs.per_walk(location) if is_published(row["walk"])]
+    return Card(location, pins, location_facts.figures(locs.facts(pins)), history)
+
+
+def _location_query():
+    return (select(Location).where(Location.merged_into_id.is_(None))
+            .options(selectinload(Location.pins).selectinload(Pin.photo),
+                     selectinload(Location.pins).joinedload(Pin.walk),
+                     joinedload(Location.responsible)))
+
+
+def action_list(filters: Filters) -> list[Card]:
+    """Locations of published walks that pass the filters, highest priority first."""
+    published = select(Pin.location_id).join(Walk).where(Walk.published_at.is_not(None), Pin.hidden.is_(False))
+    query = _location_query().where(Location.id.in_(published)).order_by(Location.priority.desc(), Location.id)
+    if filters.status:
+        query = query.where(Location.status == filters.status)
+    cards = []
+    for location in db.session.scalars(query).unique():
+        c = card(location)
+        if c.pins and any(filters.pin_matches(p.walk_id, p.created_at, p.categories, p.light) for p in c.pins):
+            cards.append(c)
+    return cards
+
+
+def walk_cards(walk: Walk) -> list[Card]:
+    """A walk's locations, figures from this walk's pins only: unsafe places by priority, then safe ones."""
+    ids = select(Pin.location_id).where(Pin.walk_id == walk.id, Pin.hidden.is_(False), Pin.location_id.is_not(None))
+    rows = db.session.scalars(
+        _location_query().where(Location.id.in_(ids)).order_by(Location.priority.desc(), Location.id)
+    ).unique()
+    cards = [c for c in (card(loc, lambda p: p.walk_id == walk.id) for loc in rows) if c.pins]
+    return [c for c in cards if not c.safe] + [c for c in cards if c.safe]
+
+
+def location_walks(location: Location) -> list[Walk]:
+    """The walks whose visible pins make up this location."""
+    seen: dict[int, Walk] = {}
+    for pin in locs.visible_pins(location):
+        seen.setdefault(pin.walk_id, pin.walk)
+    return sorted(seen.values(), key=lambda w: (w.starts_at or w.created_at, w.id))
+
+
+def history(location: Location) -> list[AuditEvent]:
+    """Every recorded change to the location, newest first."""
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.location_id == location.id)
+        .options(joinedload(AuditEvent.user)).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    ).all()
+
+
+def walk_facts(walk: Walk) -> dict:
+    """A walk's summary figures: people who pinned, pins, unsafe share, categories."""
+    pins = db.session.scalars(select(Pin).where(Pin.walk_id == walk.id, Pin.hidden.is_(False))).all()
+    f = location_facts.figures(locs.facts(pins))
+    return {"pins": f.pin_count, "people": f.people, "unsafe": round(f.unsafe_share * f.pin_count),
+            "categories": f.category_counts, "lights": f.light_counts}
+
+
+# --- the findings map -----------------------------------------------------------------------
+
+
+def map_records(filters: Filters) -> tuple[list[maps.MapLocation], list[maps.MapPin], list[Walk]]:
+    """The pins and locations of published walks that pass the filters, as plain map records.
+
+    Reads columns, not ORM objects: the map must stay fast with 10,000 pins.
+    """
+    walks = published_walks()
+    query = (
+        select(Pin.id, Pin.lat, Pin.lon, Pin.rating, Pin.categories, Pin.comment, Pin.light, Pin.walk_id,
+               Pin.location_id, Pin.created_at, Pin.participant_id, Pin.user_id,
+               Photo.id, Photo.hidden, Photo.approved, Walk.photo_approval)
+        .join(Walk, Walk.id == Pin.walk_id)
+        .outerjoin(Photo, Photo.pin_id == Pin.id)
+        .where(Walk.published_at.is_not(None), Pin.hidden.is_(False), Pin.unplaced.is_(False))
+    )
+    if filters.walk_id is not None:
+        query = query.where(Pin.walk_id == filters.walk_id)
+    if filters.light:
+        query = query.where(Pin.light == filters.light)
+    low, high = filters.utc_bounds()
+    if low:
+        query = query.where(Pin.created_at >= low)
+    if high:
+        query = query.where(Pin.created_at < high)
+    if filters.status:
+        query = query.where(Pin.location_id.in_(select(Location.id).where(Location.status == filters.status)))
+
+    pins: list[maps.MapPin] = []
+    by_location: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    cats_by_location: dict[int, Counter] = defaultdict(Counter)
+    for (pin_id, lat, lon, rating, categories, comment, light, walk_id, location_id, _created, participant_id,
+         user_id, photo_id, photo_hidden, photo_approved, needs_approval) in db.session.execute(query):
+        categories = tuple(categories or ())
+        if filters.category and filters.category not in categories:
+            continue
+        photo = photo_id is not None and not photo_hidden and (photo_approved or not needs_approval)
+        pins.append(maps.MapPin(pin_id, lat, lon, rating, categories, comment, light, walk_id, photo))
+        if location_id is not None:
+            author = f"p:{participant_id}" if participant_id else f"u:{user_id}"
+            by_location[location_id].append((rating, author))
+            cats_by_location[location_id].update(categories)
+
+    labels = category_labels(walks)
+    places: list[maps.MapLocation] = []
+    if by_location:
+        rows = db.session.execute(
+            select(Location.id, Location.name, Location.lat, Location.lon, Location.footprint_geojson,
+                   Location.priority, Location.status)
+            .where(Location.id.in_(list(by_location)), Location.merged_into_id.is_(None))
+        )
+        for location_id, name, lat, lon, footprint, priority, status in rows:
+            ratings = [r for r, _a in by_location[location_id]]
+            top = [labels.get(k, k) for k, _n in cats_by_location[location_id].most_common(3)]
+            places.append(maps.MapLocation(
+                location_id, name, lat, lon, json.loads(footprint) if footprint else None, priority,
+                status, len(ratings), len({a for _r, a in by_location[location_id]}),
+                sum(ratings) / len(ratings), tuple(top), all(r not in vocab.UNSAFE_RATINGS for r in ratings),
+            ))
+        places.sort(key=lambda p: (-p.priority, p.id))
+    return places, pins, walks

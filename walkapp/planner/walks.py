@@ -1,0 +1,38 @@
+"""Published walks for the planners: the list, and each walk's printable protocol."""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app, render_template
+
+from .. import maps
+from ..models import utcnow
+from . import access, bp, queries
+from .findings import map_text
+
+
+def overview(walk, cards: list[queries.Card]) -> maps.Embedded:
+    """The walk's area with its locations numbered as in the list below the map."""
+    places = [maps.NumberedPlace(i, c.location.name, c.location.lat, c.location.lon, c.location.priority, c.safe)
+              for i, c in enumerate(cards, start=1)]
+    m = maps.overview_map(places, tiles=access.tiles(), assets=access.assets(), area=json.loads(walk.area_geojson),
+                          center=(walk.center_lat, walk.center_lon), text=map_text())
+    return maps.embed(m)
+
+
+@bp.get("/walks")
+def walks():
+    """Walks published to the planners, with their protocol, feedback page and publishing switch."""
+    rows = [(walk, len(queries.walk_cards(walk))) for walk in queries.published_walks()]
+    return render_template("planner/walks.html", rows=rows)
+
+
+@bp.get("/walks/<int:walk_id>/protocol")
+def protocol(walk_id: int):
+    """The walk's protocol for departments and participants: summary, map, numbered locations (prints on A4)."""
+    walk = access.planned_walk(walk_id)
+    cards = queries.walk_cards(walk)
+    return render_template("planner/protocol.html", walk=walk, cards=cards, facts=queries.walk_facts(walk),
+                           map=overview(walk, cards), labels=queries.category_labels([walk]),
+                           contact=current_app.config.get("CONTACT_EMAIL"), now=utcnow())
