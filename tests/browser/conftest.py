@@ -21,7 +21,8 @@ from tests.conftest import VARBERG, skip_unless_ci
 
 TILE_HOST = "tiles.test.invalid"
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
 
 
 def pytest_collection_modifyitems(items):
@@ -71,15 +72,17 @@ class Server:
 
     def flask(self, *args: str, input: str | None = None) -> str:
         """Run a `flask --app walkapp` command against the server's database."""
-        result = subprocess.run([sys.executable, "-m", "flask", "--app", "walkapp", *args], env=self.env,
+        result = subprocess.run([sys.executable, "-m", "flask", "--app", "walkapp", *args], env=self.env, cwd=REPO,
                                 input=input, capture_output=True, text=True, check=True)
         return result.stdout
 
     def start(self) -> None:
         self.flask("db", "upgrade")
         log = open(self.root / "server.log", "w")
-        self.process = subprocess.Popen([sys.executable, str(Path(__file__).with_name("serve.py")), str(self.port)],
-                                        env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "walkapp", "run", "--host", "127.0.0.1", "--port", str(self.port),
+             "--no-reload", "--no-debugger", "--with-threads"],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
         log.close()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -112,27 +115,29 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    executable = os.environ.get("WALKAPP_CHROMIUM") or next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
+def _playwright():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         skip_unless_ci("playwright is not installed")
     with sync_playwright() as p:
-        try:
-            browser = p.chromium.launch(executable_path=executable) if executable else p.chromium.launch()
-        except Exception as err:  # no Chromium on this machine
-            skip_unless_ci(f"no Chromium to drive ({err.__class__.__name__}); run `make test` to install it")
-        yield browser
-        browser.close()
+        yield p
 
 
 @pytest.fixture(scope="session")
-def playwright_devices():
-    from playwright.sync_api import sync_playwright
+def browser(_playwright):
+    executable = os.environ.get("WALKAPP_CHROMIUM") or next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
+    try:
+        browser = _playwright.chromium.launch(executable_path=executable) if executable else _playwright.chromium.launch()
+    except Exception as err:  # no Chromium on this machine
+        skip_unless_ci(f"no Chromium to drive ({err.__class__.__name__}); run `make test` to install it")
+    yield browser
+    browser.close()
 
-    with sync_playwright() as p:
-        yield dict(p.devices)
+
+@pytest.fixture(scope="session")
+def playwright_devices(_playwright):
+    return dict(_playwright.devices)
 
 
 class Guard:
