@@ -1,0 +1,119 @@
+"""Time one 12-megapixel phone JPEG through walkapp.photos.process(), a naive Pillow pipeline and pyvips.
+
+Run from the repository root: `python benchmarks/photos.py [runs]`. The pipelines take turns within
+each round, so a neighbour's load on the machine hits all of them alike; medians are reported.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from PIL import Image, ImageOps, features  # noqa: E402
+
+from tests.photo_samples import camera_jpeg  # noqa: E402
+from walkapp import photos  # noqa: E402
+
+TARGET_MS = 110
+TARGET_VS_PYVIPS = 1.2
+
+try:
+    import pyvips
+except (ImportError, OSError) as e:  # OSError: the module is there but libvips is not
+    pyvips = None
+    PYVIPS_MISSING = str(e)
+else:
+    pyvips.cache_set_max(0)  # every run decodes afresh, as an upload would
+
+
+def ours(data: bytes) -> int:
+    """walkapp.photos.process: full-size and thumbnail JPEGs."""
+    photo = photos.process(data)
+    return len(photo.full) + len(photo.thumb)
+
+
+def naive(data: bytes) -> int:
+    """Pillow as a tutorial would: decode everything, rotate, LANCZOS to 1600, save, thumbnail, save."""
+    with Image.open(io.BytesIO(data)) as im:
+        im = ImageOps.exif_transpose(im)
+    scale = photos.FULL_SIDE / max(im.size)
+    full = im.resize((round(im.width * scale), round(im.height * scale)), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    full.save(out, "JPEG", quality=82)
+    thumb = full.copy()
+    thumb.thumbnail((photos.THUMB_SIDE, photos.THUMB_SIDE))
+    thumb.save(out, "JPEG", quality=82)
+    return out.tell()
+
+
+def vips(data: bytes) -> int:
+    """pyvips: shrink-on-load thumbnail to 1600 (auto-rotated), JPEG q82 keeping only the ICC profile."""
+    image = pyvips.Image.thumbnail_buffer(data, photos.FULL_SIDE)
+    return len(image.write_to_buffer(".jpg", Q=82, keep="icc"))
+
+
+def machine() -> str:
+    """CPU model, core count, load and library versions, for reading the numbers later."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    libs = f"Pillow {Image.__version__} (libjpeg-turbo {features.version('libjpeg_turbo')})"
+    if pyvips:
+        libs += f", pyvips {pyvips.__version__} (libvips {pyvips.version(0)}.{pyvips.version(1)})"
+    return (
+        f"{model}, {os.cpu_count()} cores, load average {load}\n"
+        f"Python {platform.python_version()}, {libs}"
+    )
+
+
+def main(runs: int = 15) -> None:
+    """Warm up, then time every pipeline `runs` times in alternation and print medians and ratios."""
+    data = camera_jpeg()
+    with Image.open(io.BytesIO(data)) as im:
+        print(f"input: {im.width}x{im.height} JPEG, {len(data) / 1e6:.1f} MB, EXIF orientation 6")
+    print(machine())
+    pipelines = {"ours": ours, "naive": naive}
+    if pyvips:
+        pipelines["pyvips"] = vips
+    else:
+        print(f"pyvips: skipped, not importable ({PYVIPS_MISSING})")
+    sizes = {name: fn(data) for name, fn in pipelines.items()}  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in pipelines}
+    cpu: dict[str, list[float]] = {name: [] for name in pipelines}
+    for _ in range(runs):
+        for name, fn in pipelines.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            fn(data)
+            times[name].append((time.perf_counter() - start) * 1000)
+            cpu[name].append((time.process_time() - start_cpu) * 1000)
+    print(f"\nmedian of {runs} runs after a warm-up (min-max); CPU time over all threads; output size:")
+    med = {name: statistics.median(t) for name, t in times.items()}
+    for name, t in times.items():
+        print(
+            f"  {name:7} {med[name]:7.1f} ms  ({min(t):.1f}-{max(t):.1f})"
+            f"  cpu {statistics.median(cpu[name]):6.1f} ms  {sizes[name] / 1e3:5.0f} kB"
+        )
+    print(f"\nours/naive  = {med['ours'] / med['naive']:.2f}")
+    verdict = "met" if med["ours"] < TARGET_MS else "MISSED"
+    print(f"ours < {TARGET_MS} ms per photo: {verdict}")
+    if pyvips:
+        ratio = med["ours"] / med["pyvips"]
+        verdict = "met" if ratio <= TARGET_VS_PYVIPS else "MISSED"
+        print(f"ours/pyvips = {ratio:.2f} (target <= {TARGET_VS_PYVIPS}: {verdict})")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
