@@ -10,6 +10,7 @@ from flask import jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from .. import audit, pin_input, vocab
 from ..errors import ApiError
@@ -22,7 +23,7 @@ from . import bp
 from .walks import walk_figures
 
 # Rows committed a moment after a poll may carry an earlier updated_at; polls overlap by this much.
-CURSOR_OVERLAP = dt.timedelta(seconds=10)
+CURSOR_OVERLAP = dt.timedelta(seconds=5)
 
 
 def participant_numbers(walk: Walk) -> dict[int, int]:
@@ -79,7 +80,7 @@ def feed(walk_id: int):
     walk = led_walk(walk_id)
     since = _parse_cursor(request.args.get("since"))
     now = utcnow()
-    query = select(Pin).where(Pin.walk_id == walk.id)
+    query = select(Pin).where(Pin.walk_id == walk.id).options(selectinload(Pin.photo))
     if since is not None:
         query = query.where(Pin.updated_at >= since - CURSOR_OVERLAP)
     changed = db.session.scalars(query.order_by(Pin.updated_at, Pin.id)).all()
@@ -87,7 +88,7 @@ def feed(walk_id: int):
     ids = db.session.scalars(select(Pin.id).where(Pin.walk_id == walk.id)).all()
     admin = current_user.role == "admin"
     return jsonify({
-        "cursor": iso_utc(now) if not changed else iso_utc(max(now, max(p.updated_at for p in changed))),
+        "cursor": iso_utc(now),
         "pins": [staff_pin_json(p, numbers, admin) for p in changed],
         "ids": ids,
         "figures": walk_figures(walk),

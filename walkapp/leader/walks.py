@@ -7,7 +7,7 @@ import json
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from .. import audit, vocab
 from ..extensions import db
@@ -117,14 +117,12 @@ def change_status(walk_id: int):
 
 def walk_figures(walk: Walk) -> dict:
     """Counters for a walk: participants, pins, photos, hidden and unplaced pins."""
-    pins = select(func.count()).select_from(Pin).where(Pin.walk_id == walk.id)
-    return {
-        "participants": db.session.scalar(select(func.count()).select_from(Participant).where(Participant.walk_id == walk.id)),
-        "pins": db.session.scalar(pins),
-        "photos": db.session.scalar(select(func.count()).select_from(Photo).join(Pin).where(Pin.walk_id == walk.id)),
-        "hidden": db.session.scalar(pins.where(Pin.hidden.is_(True))),
-        "unplaced": db.session.scalar(pins.where(Pin.unplaced.is_(True))),
-    }
+    pins, photos, hidden, unplaced = db.session.execute(
+        select(func.count(Pin.id), func.count(Photo.id), func.count(case((Pin.hidden, 1))), func.count(case((Pin.unplaced, 1))))
+        .select_from(Pin).outerjoin(Photo).where(Pin.walk_id == walk.id)
+    ).one()
+    participants = db.session.scalar(select(func.count()).select_from(Participant).where(Participant.walk_id == walk.id))
+    return {"participants": participants, "pins": pins, "photos": photos, "hidden": hidden, "unplaced": unplaced}
 
 
 def _next_states(walk: Walk) -> list[str]:
