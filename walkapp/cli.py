@@ -72,8 +72,22 @@ def cluster_command(walk_id: int):
     click.echo(report.summary())
 
 
+@click.command("retention")
+@click.option("--days", type=int, default=None, help="Override RETENTION_DAYS.")
+@with_appcontext
+def retention_command(days: int | None):
+    """Delete photos and comments of walks closed longer ago than the retention period."""
+    from .retention import apply_retention
+
+    days = days if days is not None else current_app.config["RETENTION_DAYS"]
+    report = apply_retention(days)
+    click.echo(f"Retention {days} days: {report.photos} photos and {report.comments} comments deleted "
+               f"from {report.walks} walks.")
+
+
 def register(app: Flask) -> None:
     """Add the commands to `flask --app walkapp`."""
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(cluster_command)
+    app.cli.add_command(retention_command)
