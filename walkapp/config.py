@@ -31,6 +31,8 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_LIMIT_PER_ADDRESS": "30 per 5 minutes",
         "RATELIMIT_HEADERS_ENABLED": True,
         "PUBLIC_URL": None,
+        # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+        "PROXY_COUNT": 0,
         "CONTACT_EMAIL": "trygghet@varberg.se",
         # An uploaded photo may be 25 MB; the form around it is small.
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024 + 256 * 1024,
@@ -52,7 +54,7 @@ def from_environment(environ=os.environ) -> dict:
         if not name.startswith(ENV_PREFIX):
             continue
         key = name[len(ENV_PREFIX):]
-        if key in {"DEFAULT_RADIUS_M", "CLUSTER_MIN_SAMPLES", "RETENTION_DAYS", "MAX_CONTENT_LENGTH"}:
+        if key in {"DEFAULT_RADIUS_M", "CLUSTER_MIN_SAMPLES", "RETENTION_DAYS", "MAX_CONTENT_LENGTH", "PROXY_COUNT"}:
             value = int(value)
         elif key in {"CLUSTER_EPS_M"}:
             value = float(value)
