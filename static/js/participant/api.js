@@ -1,0 +1,71 @@
+// The walk this page is for, the participant's token on this phone, and calls to the participant API.
+export const page = JSON.parse(document.getElementById("page-data").textContent);
+export const walk = page.walk;
+
+const TOKEN = "walkapp:token:" + walk.code;
+const PINS = "walkapp:pins:" + walk.code;
+
+function read(key) {
+  try { return localStorage.getItem(key); } catch { return null; }
+}
+function write(key, value) {
+  try { value === null ? localStorage.removeItem(key) : localStorage.setItem(key, value); } catch { /* private mode: the session lasts this visit */ }
+}
+
+/** The anonymous token, kept per walk so a reload or a locked screen keeps the session. */
+export const session = {
+  get token() { return read(TOKEN); },
+  save(token) {
+    write(TOKEN, token);
+    write("walkapp:last", JSON.stringify({ code: walk.code, title: walk.title, url: walk.url }));
+  },
+  forget() { write(TOKEN, null); write(PINS, null); },
+};
+
+export const isOnline = () => navigator.onLine !== false;
+
+/** Join the walk; resolves to true when the phone has a token. */
+export async function join() {
+  const res = await fetch(page.urls.join, { method: "POST", headers: { Accept: "application/json" } });
+  const body = await res.json().catch(() => ({}));
+  if (res.status !== 201) return { ok: false, message: body.message };
+  session.save(body.token);
+  return { ok: true };
+}
+
+/** A call with the participant's token; never throws for HTTP errors, only when the network fails. */
+export async function call(method, url, body) {
+  const res = await fetch(url, {
+    method, body, headers: { Authorization: "Bearer " + session.token, Accept: "application/json" },
+  });
+  let data = null;
+  if (res.status !== 204) data = await res.json().catch(() => null);
+  return { ok: res.ok, status: res.status, data: data || {} };
+}
+
+export const pinUrl = (id) => page.urls.pin + id;
+
+/** The pins the server last returned, kept so the list still shows them offline. */
+export const pinCache = {
+  load() {
+    try { return JSON.parse(read(PINS)) || []; } catch { return []; }
+  },
+  save(pins) { write(PINS, JSON.stringify(pins)); },
+};
+
+/** A photo the participant may see, fetched with the token (the address alone is not enough). */
+export async function photoUrl(url) {
+  const res = await fetch(url, { headers: { Authorization: "Bearer " + session.token } });
+  if (!res.ok) return null;
+  return URL.createObjectURL(await res.blob());
+}
+
+/** A random pin id; crypto.randomUUID exists only on https pages, so build one elsewhere. */
+export function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

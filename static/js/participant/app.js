@@ -1,0 +1,130 @@
+// The walk page: the intro until the phone has joined, then the map with "Markera här", the pin
+// form, "Mina punkter" and the way without the map. Registers the service worker for offline use.
+import { t } from "./i18n.js";
+import { page, session, join, isOnline } from "./api.js";
+import * as mapView from "./map.js";
+import { initForm, openNew, openNoMap, openEdit, moveTo, placing } from "./form.js";
+import { initMine, openMine, refresh } from "./mine.js";
+import * as outbox from "./outbox.js";
+import { openSheetElement } from "./sheet.js";
+
+const $ = (id) => document.getElementById(id);
+const html = document.documentElement;
+let mapStarted = false;
+let toastTimer = null;
+
+function toast(text) {
+  clearTimeout(toastTimer);
+  $("toast").textContent = text;
+  toastTimer = setTimeout(() => { $("toast").textContent = ""; }, 6000);
+}
+
+const GPS_TEXT = { wait: "gps_wait", denied: "gps_denied", unavailable: "gps_unavailable" };
+function showGps(state) {
+  $("gps-status").textContent = GPS_TEXT[state] ? t(GPS_TEXT[state]) : "";
+}
+
+async function update() {
+  const counts = await refresh();
+  if (!counts) return;
+  const lines = [];
+  if (!isOnline()) lines.push(t("offline"));
+  if (counts.waiting === 1) lines.push(t("pending_one"));
+  else if (counts.waiting > 1) lines.push(t("pending_many", { n: counts.waiting }));
+  $("net-status").textContent = lines.join(" ");
+}
+
+function showMap() {
+  html.classList.add("joined");
+  if (!mapStarted) {
+    mapStarted = true;
+    mapView.startMap($("map"), {
+      tap: (latlng) => moveTo(latlng),
+      dragged: (latlng) => moveTo(latlng),
+      gps: showGps,
+      pin: (pin) => {
+        if (placing() || openSheetElement()) return;
+        if (pin.own) openMine(pin.key);
+        else toast(t("other_pin", { rating: t("ratings." + pin.rating) }));
+      },
+    });
+  }
+  update();
+  outbox.flush();
+}
+
+function sessionLost() {
+  session.forget();
+  html.classList.remove("joined");
+  const error = $("start-error");
+  error.textContent = t("session_lost");
+  error.hidden = false;
+}
+
+async function start() {
+  const button = $("start");
+  const error = $("start-error");
+  error.hidden = true;
+  if (!isOnline()) {
+    error.textContent = t("start_failed");
+    error.hidden = false;
+    return;
+  }
+  button.disabled = true;
+  try {
+    const result = await join();
+    if (result.ok) {
+      showMap();
+      $("mark").focus();
+    } else {
+      error.textContent = result.message || t("start_failed");
+      error.hidden = false;
+    }
+  } catch {
+    error.textContent = t("start_failed");
+    error.hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function mark() {
+  const fix = mapView.position();
+  const where = fix || mapView.centre();
+  openNew({ lat: where.lat, lon: where.lon, accuracy: fix ? fix.accuracy : null }, Boolean(fix));
+  if (!fix) toast(t("gps_none_pin"));
+}
+
+/** Install the service worker and have it keep this page; html[data-offline=ready] says it has. */
+async function installWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    await navigator.serviceWorker.register(page.urls.sw, { scope: "/" });
+    const registration = await navigator.serviceWorker.ready;
+    await new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = resolve;
+      registration.active.postMessage({ type: "keep-page", url: location.pathname }, [channel.port2]);
+    });
+    html.dataset.offline = "ready";
+  } catch {
+    // Without a worker (an http:// address on a LAN, say) the page still works while online.
+  }
+}
+
+initForm({ done: (text) => { toast(text); update(); } });
+initMine({ edit: openEdit, toast: (text) => { toast(text); update(); }, sessionLost });
+outbox.onChange((report) => {
+  if (report.sent && report.sent.length) toast(t("sent"));
+  if (report.failed && report.failed.length) toast(t("failed_toast"));
+  if (report.online) mapView.redrawTiles();
+  if (html.classList.contains("joined")) update();
+});
+$("start").addEventListener("click", start);
+$("mark").addEventListener("click", mark);
+$("nomap").addEventListener("click", openNoMap);
+$("mine-open").addEventListener("click", () => openMine(null));
+
+if (session.token) showMap();
+else html.classList.remove("joined");
+installWorker();

@@ -1,0 +1,281 @@
+// The pin form in the bottom sheet: a new pin on the map, a new pin without the map, or a change.
+import { t } from "./i18n.js";
+import { page, walk, session, call, pinUrl, newClientId, isOnline } from "./api.js";
+import { shrink } from "./photo.js";
+import { lightAt } from "./light.js";
+import * as mapView from "./map.js";
+import * as outbox from "./outbox.js";
+import { openSheet, closeSheet } from "./sheet.js";
+
+const $ = (id) => document.getElementById(id);
+const sheet = $("sheet");
+const form = $("pin-form");
+const chips = [...form.querySelectorAll(".chip")];
+const whereInputs = [...form.querySelectorAll("input[name=where]")];
+const COMMENT_MAX = Number($("comment").maxLength);
+
+// What the open form is about: mode "new" (on the map), "nomap", or "edit" with its target
+// ({pin} from the server or {record} still on the phone); position {lat, lon, accuracy} or null.
+let state = null;
+let hooks = {};
+
+/** Wire the form; hooks.done(message) runs after a pin was kept, sent or changed. */
+export function initForm(h) {
+  hooks = h;
+  chips.forEach((chip) => chip.addEventListener("click", () => {
+    chip.setAttribute("aria-pressed", String(chip.getAttribute("aria-pressed") !== "true"));
+  }));
+  $("comment").addEventListener("input", countComment);
+  $("photo").addEventListener("change", choosePhoto);
+  $("photo-remove").addEventListener("click", removePhoto);
+  whereInputs.forEach((input) => input.addEventListener("change", showWords));
+  form.querySelectorAll("input[name=rating]").forEach((input) => input.addEventListener("change", () => { $("rating-error").hidden = true; }));
+  form.addEventListener("submit", submit);
+}
+
+/** Is the form open for a pin that sits on the map (so a tap on the map moves it)? */
+export const placing = () => Boolean(state && state.position && !state.words);
+
+/** A new pin at `position`; fromGps says whether it is the phone's own fix. */
+export function openNew(position, fromGps) {
+  begin({ mode: "new", position, fromGps }, t("title_new"), t("submit_new"));
+  mapView.placeDraft(position.lat, position.lon);
+  open(false);
+  mapView.reveal(position.lat, position.lon, sheet.offsetHeight);
+}
+
+/** A new pin without the map: at one of the walk's stops, or described in words. */
+export function openNoMap() {
+  begin({ mode: "nomap", position: null, words: true }, t("title_nomap"), t("submit_new"));
+  open(true);
+}
+
+/** Change a pin: {pin} as the server sent it, or {record} still waiting on the phone. */
+export function openEdit(target, thumbUrl) {
+  const f = target.pin || target.record.fields;
+  const stop = target.pin ? target.pin.stop_name : f.stop;
+  const words = target.pin ? (target.pin.unplaced ? target.pin.place_description : null) : f.place_description;
+  const placed = !stop && !words;
+  const position = placed ? { lat: Number(f.lat), lon: Number(f.lon), accuracy: null } : null;
+  begin({ mode: "edit", target, position, fromGps: false, words: !placed, unchanged: true }, t("title_edit"), t("submit_edit"));
+  fill(f, stop, words, target.pin ? target.pin.photo : target.record.photo, thumbUrl);
+  if (placed) mapView.placeDraft(position.lat, position.lon);
+  open(!placed, document.getElementById("mine-open"));
+  if (placed) mapView.reveal(position.lat, position.lon, sheet.offsetHeight);
+}
+
+/** Move the pin being made or changed to where the participant tapped or dragged. */
+export function moveTo(latlng) {
+  if (!placing()) return;
+  state.position = { lat: latlng.lat, lon: latlng.lng, accuracy: null };
+  state.fromGps = false;
+  state.unchanged = false;
+  mapView.placeDraft(latlng.lat, latlng.lng);
+  $("form-error").hidden = true;
+}
+
+function begin(newState, title, submitLabel) {
+  state = { photo: null, photoChanged: false, removePhoto: false, ...newState };
+  form.reset();
+  chips.forEach((chip) => chip.setAttribute("aria-pressed", "false"));
+  for (const id of ["rating-error", "place-error", "form-error", "preview"]) $(id).hidden = true;
+  $("sheet-title").textContent = title;
+  $("submit").textContent = submitLabel;
+  $("submit").disabled = false;
+  $("move-hint").hidden = Boolean(state.words);
+  $("place-field").hidden = !state.words;
+  showWords();
+  countComment();
+  const where = state.position || walk.center;
+  const light = lightAt(new Date(), where.lat, where.lon);
+  form.querySelector(`input[name=light][value="${light}"]`).checked = true;
+}
+
+function fill(fields, stop, words, photo, thumbUrl) {
+  const rating = form.querySelector(`input[name=rating][value="${fields.rating}"]`);
+  if (rating) rating.checked = true;
+  const chosen = new Set(fields.categories || []);
+  chips.forEach((chip) => chip.setAttribute("aria-pressed", String(chosen.has(chip.dataset.key))));
+  $("comment").value = fields.comment || "";
+  countComment();
+  const light = form.querySelector(`input[name=light][value="${fields.light}"]`);
+  if (light) light.checked = true;
+  if (stop) {
+    const input = whereInputs.find((i) => i.dataset.stop === stop);
+    if (input) input.checked = true;
+  } else if (words) {
+    whereInputs.find((i) => i.value === "words").checked = true;
+    $("place-description").value = words;
+  }
+  showWords();
+  if (photo) showPreview(photo instanceof Blob ? URL.createObjectURL(photo) : thumbUrl);
+}
+
+function open(tall, opener = document.activeElement) {
+  mapView.holdStill(true);
+  openSheet(sheet, {
+    tall,
+    opener,
+    onClose: () => {
+      state = null;
+      mapView.removeDraft();
+      mapView.holdStill(false);
+    },
+  });
+}
+
+function countComment() {
+  $("comment-count").textContent = t("count", { n: $("comment").value.length, max: COMMENT_MAX });
+}
+
+function showWords() {
+  const words = whereInputs.find((i) => i.value === "words");
+  $("words-field").hidden = !(words && words.checked);
+  $("place-error").hidden = true;
+}
+
+function choosePhoto() {
+  const file = $("photo").files[0];
+  if (!file || !state) return;
+  state.photo = shrink(file);
+  state.photoChanged = true;
+  state.removePhoto = false;
+  state.photo.then((blob) => {
+    if (state && state.photoChanged) showPreview(URL.createObjectURL(blob));
+  });
+}
+
+function showPreview(url) {
+  if (!url) return;
+  $("preview-img").src = url;
+  $("preview").hidden = false;
+}
+
+function removePhoto() {
+  state.photo = null;
+  state.photoChanged = false;
+  state.removePhoto = true;
+  $("photo").value = "";
+  $("preview").hidden = true;
+  $("photo").focus();
+}
+
+/** The form's fields as the API takes them, or {error, focus} saying what is missing. */
+function collect() {
+  const fields = {};
+  if (state.words) {
+    const where = whereInputs.find((i) => i.checked);
+    const text = $("place-description").value.trim();
+    if (!where || (where.value === "words" && !text)) return { error: "place-error", message: t("need_place"), focus: where ? $("place-description") : whereInputs[0] };
+    if (where.value === "stop") fields.stop = where.dataset.stop;
+    else fields.place_description = text;
+  } else if (!state.unchanged || state.mode !== "edit") {
+    const p = state.position;
+    if (!state.fromGps && !mapView.insideArea(p.lat, p.lon)) return { error: "form-error", message: t("outside_area") };
+    fields.lat = p.lat.toFixed(7);
+    fields.lon = p.lon.toFixed(7);
+    if (state.fromGps && p.accuracy != null) fields.accuracy_m = Math.round(p.accuracy * 10) / 10;
+  }
+  const rating = form.querySelector("input[name=rating]:checked");
+  if (!rating) return { error: "rating-error", message: t("need_rating"), focus: form.querySelector("input[name=rating]") };
+  fields.rating = rating.value;
+  fields.categories = chips.filter((c) => c.getAttribute("aria-pressed") === "true").map((c) => c.dataset.key);
+  fields.comment = $("comment").value.trim();
+  fields.light = form.querySelector("input[name=light]:checked").value;
+  return { fields };
+}
+
+function fail(id, message, focus) {
+  const box = $(id);
+  box.textContent = message;
+  box.hidden = false;
+  (focus || box).scrollIntoView({ block: "center" });
+  if (focus) focus.focus();
+}
+
+async function submit(event) {
+  event.preventDefault();
+  if (!state) return;
+  const { fields, error, message, focus } = collect();
+  if (error) return fail(error, message, focus);
+  const button = $("submit");
+  const label = button.textContent;
+  button.disabled = true;
+  button.textContent = t("sending");
+  let done = false;
+  try {
+    const photo = state.photo ? await state.photo : null;
+    const target = state.target;
+    if (state.mode !== "edit") done = await keepNew(fields, photo);
+    else if (target.record) done = await changeWaiting(target.record, fields, photo);
+    else done = await changeSent(target.pin, fields, photo);
+  } catch {
+    fail("form-error", t("save_failed"));
+  } finally {
+    button.disabled = false;
+    button.textContent = label;
+  }
+  if (done) closeSheet();
+}
+
+async function keepNew(fields, photo) {
+  const record = {
+    client_id: newClientId(), code: walk.code, url: page.urls.pins, token: session.token,
+    created: Date.now(), state: "waiting", error: null, photo,
+    fields: { ...fields, taken_at: new Date().toISOString() },
+  };
+  try {
+    await outbox.enqueue(record);
+  } catch {
+    // The phone could not keep it (no IndexedDB): only a direct send can save it now.
+    const sent = isOnline() && (await outbox.sendDirect(record).catch(() => false));
+    if (!sent) {
+      fail("form-error", t("no_storage"));
+      return false;
+    }
+  }
+  hooks.done(isOnline() ? t("sending") : t("saved_waiting"));
+  return true;
+}
+
+async function changeWaiting(record, fields, photo) {
+  const where = state.words ? { lat: null, lon: null, accuracy_m: null } : { stop: null, place_description: null };
+  const kept = await outbox.update(record.client_id, (r) => ({
+    ...r, state: "waiting", error: null,
+    fields: { ...r.fields, ...where, ...fields },
+    photo: state.removePhoto ? null : photo || r.photo,
+  }));
+  // When it was sent meanwhile, the change is lost: say so; the list now offers the sent pin to change.
+  hooks.done(kept ? t("saved") : t("save_failed"));
+  if (kept) outbox.flush();
+  return true;
+}
+
+/** PATCH a pin the server has; false (with the reason shown) when it did not take it. */
+async function changeSent(pin, fields, photo) {
+  if (!isOnline()) {
+    fail("form-error", t("need_online"));
+    return false;
+  }
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) {
+    // An empty categories field clears them; without it the server would keep the old ones.
+    if (name === "categories") (value.length ? value : [""]).forEach((key) => body.append("categories", key));
+    else body.append(name, value);
+  }
+  if (photo) body.append("photo", photo, "photo.jpg");
+  else if (state.removePhoto) body.append("remove_photo", "1");
+  let res;
+  try {
+    res = await call("PATCH", pinUrl(pin.id), body);
+  } catch {
+    fail("form-error", t("need_online"));
+    return false;
+  }
+  if (!res.ok) {
+    fail("form-error", res.data.message || t("save_failed"));
+    return false;
+  }
+  hooks.done(t("saved"));
+  return true;
+}

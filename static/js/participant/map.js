@@ -1,0 +1,132 @@
+// The map: the walk's area (dashed) and stops, the phone's position with its accuracy, the new pin,
+// and the pins already made (one's own strong, others' small and pale).
+import { t } from "./i18n.js";
+import { page, walk } from "./api.js";
+
+const L = window.L;
+const HEADER_PX = 52;
+let map, tiles, area, me, halo, draft, pinLayer;
+let fix = null; // the latest GPS position: {lat, lon, accuracy}
+let follow = true; // keep the map on the phone until the participant pans it
+let hold = false; // a sheet is open: the map must not move under the thumb
+let on = {};
+
+const ratingColour = (rating) => getComputedStyle(document.documentElement).getPropertyValue("--r" + rating).trim();
+
+/** Draw the map in `element`; `handlers` hears of taps, drags and the GPS state. */
+export function startMap(element, handlers) {
+  on = handlers;
+  map = L.map(element, { zoomControl: false, attributionControl: false, zoomSnap: 0.5 });
+  L.control.zoom({ position: "topright", zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
+  L.control.attribution({ position: "bottomright" }).addTo(map);
+  tiles = L.tileLayer(page.tiles.url, { attribution: page.tiles.attribution, maxZoom: 19 }).addTo(map);
+  area = L.geoJSON(walk.area, { interactive: false, style: { color: "#102a43", weight: 3, dashArray: "10 8", fill: false } }).addTo(map);
+  map.fitBounds(area.getBounds(), { padding: [12, 12] });
+  for (const stop of walk.stops) {
+    L.circleMarker([stop.lat, stop.lon], { radius: 7, weight: 3, color: "#102a43", fillColor: "#fff", fillOpacity: 1, interactive: false })
+      .bindTooltip(stop.name, { permanent: true, direction: "right", offset: [8, 0], className: "stop-label" })
+      .addTo(map);
+  }
+  pinLayer = L.layerGroup().addTo(map);
+  map.on("click", (e) => on.tap(e.latlng));
+  map.on("dragstart", () => { follow = false; });
+  watchPosition();
+}
+
+function watchPosition() {
+  if (!navigator.geolocation) return on.gps("unavailable");
+  on.gps("wait");
+  navigator.geolocation.watchPosition(located, (err) => on.gps(err.code === 1 ? "denied" : "unavailable"), {
+    enableHighAccuracy: true, maximumAge: 10000, timeout: 30000,
+  });
+}
+
+function located(position) {
+  const { latitude: lat, longitude: lon, accuracy } = position.coords;
+  const first = fix === null;
+  fix = { lat, lon, accuracy };
+  const here = [lat, lon];
+  if (!me) {
+    halo = L.circle(here, { radius: accuracy, interactive: false, weight: 1, color: "#1d4ed8", fillColor: "#3b82f6", fillOpacity: 0.15 }).addTo(map);
+    me = L.circleMarker(here, { radius: 8, weight: 3, color: "#fff", fillColor: "#1d4ed8", fillOpacity: 1, interactive: false }).addTo(map);
+  } else {
+    halo.setLatLng(here).setRadius(accuracy);
+    me.setLatLng(here);
+  }
+  // Far from the walk (at home, say) the area is the better view.
+  const near = area.getBounds().pad(0.5).contains(here);
+  if (follow && !hold && near) map.setView(here, first ? Math.max(map.getZoom(), 17) : map.getZoom(), { animate: !first });
+  on.gps("ok");
+}
+
+/** The latest GPS position, or null before the first fix. */
+export const position = () => fix;
+
+/** The middle of what the map shows (where a pin goes without GPS). */
+export function centre() {
+  const c = map.getCenter();
+  return { lat: c.lat, lon: c.lng };
+}
+
+/** Put the new pin at (lat, lon); dragging it reports the new place through handlers.dragged. */
+export function placeDraft(lat, lon) {
+  if (!draft) {
+    draft = L.marker([lat, lon], { draggable: true, autoPan: true, keyboard: false, alt: t("draft_pin"), title: t("draft_pin"), zIndexOffset: 1000 });
+    draft.on("dragend", () => {
+      const p = draft.getLatLng();
+      on.dragged(p);
+    });
+    draft.addTo(map);
+  } else {
+    draft.setLatLng([lat, lon]);
+  }
+}
+
+export function removeDraft() {
+  if (draft) draft.remove();
+  draft = null;
+}
+
+/** Pan so (lat, lon) sits in the middle of the part of the map the sheet leaves visible. */
+export function reveal(lat, lon, coveredPx) {
+  const size = map.getSize();
+  const point = map.latLngToContainerPoint([lat, lon]);
+  const middle = L.point(size.x / 2, (HEADER_PX + size.y - coveredPx) / 2);
+  map.panBy(point.subtract(middle), { animate: false });
+}
+
+/** While a sheet is open the map stays where it is; "Markera här" turns following on again. */
+export function holdStill(value) {
+  hold = value;
+  if (value) follow = true;
+}
+
+/** Show the pins: [{lat, lon, rating, own, waiting, key}]; tapping one reports it through handlers.pin. */
+export function showPins(pins) {
+  pinLayer.clearLayers();
+  for (const pin of pins) {
+    const style = pin.own
+      ? { radius: 11, weight: 3, color: "#111", fillColor: ratingColour(pin.rating), fillOpacity: 1, dashArray: pin.waiting ? "4 4" : null }
+      : { radius: 7, weight: 2, color: "#fff", fillColor: ratingColour(pin.rating), fillOpacity: 0.8 };
+    L.circleMarker([pin.lat, pin.lon], style).on("click", () => on.pin(pin)).addTo(pinLayer);
+  }
+}
+
+/** Tiles that failed offline are drawn again once the phone is back online. */
+export const redrawTiles = () => tiles && tiles.redraw();
+
+/** Whether (lat, lon) lies inside the walk's area (a Polygon or MultiPolygon, holes respected). */
+export function insideArea(lat, lon) {
+  const polygons = walk.area.type === "Polygon" ? [walk.area.coordinates] : walk.area.coordinates;
+  return polygons.some(([outer, ...holes]) => inRing(outer, lon, lat) && !holes.some((hole) => inRing(hole, lon, lat)));
+}
+
+function inRing(ring, x, y) {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i];
+    const [xj, yj] = ring[j];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}

@@ -1,0 +1,169 @@
+// "Mina punkter": one's own pins in a list and on the map, those still on the phone first; others'
+// pins on the map when the walk shares them. Own pins can be changed or deleted while the walk is open.
+import { t } from "./i18n.js";
+import { page, walk, call, pinUrl, pinCache, photoUrl, isOnline } from "./api.js";
+import * as mapView from "./map.js";
+import * as outbox from "./outbox.js";
+import { openSheet } from "./sheet.js";
+
+const $ = (id) => document.getElementById(id);
+const sheet = $("mine");
+const list = $("mine-list");
+const template = $("pin-item");
+const categoryLabels = Object.fromEntries(walk.categories.map((c) => [c.key, c.label]));
+const stopsByName = Object.fromEntries(walk.stops.map((s) => [s.name, s]));
+const thumbs = new Map(); // photo key → object URL, so a redraw does not fetch again
+let hooks = {};
+let items = [];
+let generation = 0;
+
+/** Wire the list; hooks: edit(target, thumbUrl), toast(text), sessionLost(). */
+export function initMine(h) {
+  hooks = h;
+  list.addEventListener("click", act);
+}
+
+/** Fetch (when online) and show the pins; resolves to {waiting, failed} counts of the phone's outbox. */
+export async function refresh() {
+  const run = ++generation;
+  let pins = pinCache.load();
+  if (isOnline()) {
+    try {
+      const res = await call("GET", page.urls.pins);
+      if (res.status === 401) return hooks.sessionLost();
+      if (res.ok) {
+        pins = res.data.pins;
+        pinCache.save(pins);
+      }
+    } catch {
+      // The connection dropped on the way: the kept copy will do until the next try.
+    }
+  }
+  const onServer = new Set(pins.map((p) => p.client_id).filter(Boolean));
+  const records = (await outbox.waiting(walk.code)).filter((r) => !onServer.has(r.client_id));
+  if (run !== generation) return null;
+  items = [...records.reverse().map(fromRecord), ...pins.filter((p) => p.own).reverse().map(fromPin)];
+  render();
+  const others = pins.filter((p) => !p.own).map((p) => ({ ...p, key: "other-" + p.id }));
+  mapView.showPins([...others, ...items.filter((i) => i.lat != null)]);
+  return {
+    waiting: records.filter((r) => r.state !== "failed").length,
+    failed: records.filter((r) => r.state === "failed").length,
+  };
+}
+
+function fromRecord(record) {
+  const f = record.fields;
+  const stop = f.stop ? stopsByName[f.stop] : null;
+  return {
+    key: record.client_id, target: { record }, own: true, waiting: record.state !== "failed",
+    state: record.state === "failed" ? "failed" : "waiting", error: record.error,
+    rating: Number(f.rating), categories: f.categories || [], comment: f.comment,
+    stop: f.stop, words: f.place_description,
+    lat: stop ? stop.lat : f.lat != null ? Number(f.lat) : null,
+    lon: stop ? stop.lon : f.lon != null ? Number(f.lon) : null,
+  };
+}
+
+function fromPin(pin) {
+  return {
+    key: "pin-" + pin.id, target: { pin }, own: true, waiting: false, state: pin.hidden ? "hidden" : "sent",
+    rating: pin.rating, categories: pin.categories, comment: pin.comment,
+    stop: pin.stop_name, words: pin.unplaced ? pin.place_description : null,
+    lat: pin.unplaced ? null : pin.lat, lon: pin.unplaced ? null : pin.lon,
+    photo: pin.photo ? { key: pin.id + ":" + pin.updated_at, url: pin.photo.thumb_url } : null,
+  };
+}
+
+function stateText(item) {
+  if (item.state === "waiting") return t("state_waiting");
+  if (item.state === "hidden") return t("state_hidden");
+  if (item.state === "failed") return item.error && item.error.message ? t("state_failed", { message: item.error.message }) : t("state_failed_unknown");
+  return t("state_sent");
+}
+
+function render() {
+  list.replaceChildren(...items.map(renderItem));
+  $("mine-empty").hidden = items.length > 0;
+  $("mine-count").textContent = items.length;
+  $("mine-count").hidden = items.length === 0;
+}
+
+function renderItem(item) {
+  const li = template.content.firstElementChild.cloneNode(true);
+  Object.assign(li.dataset, { key: item.key, rating: item.rating, state: item.state });
+  const text = (selector, value) => {
+    const el = li.querySelector(selector);
+    el.textContent = value || "";
+    el.hidden = !value;
+  };
+  text(".pin-rating", t("ratings." + item.rating));
+  text(".pin-cats", item.categories.map((k) => categoryLabels[k] || k).join(", "));
+  text(".pin-place", item.stop ? t("place_stop", { stop: item.stop }) : item.words ? t("place_words", { text: item.words }) : "");
+  text(".pin-comment", item.comment);
+  text(".pin-state", stateText(item));
+  showThumb(li.querySelector(".thumb"), item);
+  return li;
+}
+
+async function showThumb(img, item) {
+  let key, url;
+  if (item.target.record && item.target.record.photo) {
+    key = item.key;
+    url = thumbs.get(key) || URL.createObjectURL(item.target.record.photo);
+  } else if (item.photo) {
+    key = item.photo.key;
+    url = thumbs.get(key);
+    if (!url && isOnline()) url = await photoUrl(item.photo.url).catch(() => null);
+  }
+  if (!url) return;
+  thumbs.set(key, url);
+  item.thumbUrl = url;
+  img.src = url;
+  img.hidden = false;
+}
+
+/** Open the list, with the pin `key` (tapped on the map) marked and in view. */
+export function openMine(key) {
+  openSheet(sheet, { opener: $("mine-open") });
+  list.querySelectorAll(".highlight").forEach((el) => el.classList.remove("highlight"));
+  const li = key && list.querySelector(`[data-key="${CSS.escape(key)}"]`);
+  if (li) {
+    li.classList.add("highlight");
+    li.scrollIntoView({ block: "nearest" });
+  }
+}
+
+function act(event) {
+  const button = event.target.closest("button[data-act]");
+  if (!button) return;
+  const li = button.closest(".pin");
+  const item = items.find((i) => i.key === li.dataset.key);
+  if (!item) return;
+  const confirming = (on) => {
+    for (const el of li.querySelectorAll("[data-act]")) el.hidden = ["confirm", "cancel"].includes(el.dataset.act) !== on;
+    li.querySelector(`[data-act="${on ? "confirm" : "delete"}"]`).focus();
+  };
+  if (button.dataset.act === "edit") hooks.edit(item.target, item.thumbUrl);
+  else if (button.dataset.act === "delete") confirming(true);
+  else if (button.dataset.act === "cancel") confirming(false);
+  else if (button.dataset.act === "confirm") remove(item);
+}
+
+async function remove(item) {
+  if (item.target.record) {
+    await outbox.discard(item.key);
+  } else {
+    if (!isOnline()) return hooks.toast(t("need_online"));
+    let res;
+    try {
+      res = await call("DELETE", pinUrl(item.target.pin.id));
+    } catch {
+      return hooks.toast(t("need_online"));
+    }
+    if (!res.ok && res.status !== 404) return hooks.toast(res.data.message || t("save_failed"));
+  }
+  hooks.toast(t("deleted"));
+  await refresh();
+  $("mine-title").focus();
+}
