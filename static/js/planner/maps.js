@@ -87,7 +87,7 @@
   }
 
   function pins(payload) {
-    const cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
+    const cluster = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 50 });
     const markers = payload.rows.map((row) => {
       const marker = L.marker([row[0], row[1]], {
         icon: L.divIcon({ className: `rating-dot pin-dot r${row[3]}`, iconSize: [14, 14] }),
