@@ -41,7 +41,7 @@ SHELL_FILES = (
     "js/participant/queue.js",
     *APP_MODULES,
     "manifest.webmanifest",
-    "icons/icon-192.png",
+    "icons/icon-maskable-192.png",
 )
 SERVICE_WORKER = "js/participant/sw.js"
 

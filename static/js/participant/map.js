@@ -17,8 +17,8 @@ const ratingColour = (rating) => getComputedStyle(document.documentElement).getP
 export function startMap(element, handlers) {
   on = handlers;
   map = L.map(element, { zoomControl: false, attributionControl: false, zoomSnap: 0.5 });
-  L.control.zoom({ position: "topright", zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
   L.control.attribution({ position: "bottomright" }).addTo(map);
+  L.control.zoom({ position: "bottomright", zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
   tiles = L.tileLayer(page.tiles.url, { attribution: page.tiles.attribution, maxZoom: 19 }).addTo(map);
   area = L.geoJSON(walk.area, { interactive: false, style: { color: "#102a43", weight: 3, dashArray: "10 8", fill: false } }).addTo(map);
   map.fitBounds(area.getBounds(), { padding: [12, 12] });
@@ -28,6 +28,8 @@ export function startMap(element, handlers) {
       .addTo(map);
   }
   pinLayer = L.layerGroup().addTo(map);
+  // The phone's own position stays visible on top of the pins made where one stands.
+  map.createPane("me").style.zIndex = 450;
   map.on("click", (e) => on.tap(e.latlng));
   map.on("dragstart", () => { follow = false; });
   watchPosition();
@@ -47,8 +49,8 @@ function located(position) {
   fix = { lat, lon, accuracy };
   const here = [lat, lon];
   if (!me) {
-    halo = L.circle(here, { radius: accuracy, interactive: false, weight: 1, color: "#1d4ed8", fillColor: "#3b82f6", fillOpacity: 0.15 }).addTo(map);
-    me = L.circleMarker(here, { radius: 8, weight: 3, color: "#fff", fillColor: "#1d4ed8", fillOpacity: 1, interactive: false }).addTo(map);
+    halo = L.circle(here, { pane: "me", radius: accuracy, interactive: false, weight: 1, color: "#1d4ed8", fillColor: "#3b82f6", fillOpacity: 0.15 }).addTo(map);
+    me = L.circleMarker(here, { pane: "me", radius: 8, weight: 3, color: "#fff", fillColor: "#1d4ed8", fillOpacity: 1, interactive: false }).addTo(map);
   } else {
     halo.setLatLng(here).setRadius(accuracy);
     me.setLatLng(here);

@@ -10,6 +10,7 @@ export function openSheet(sheet, { opener = document.activeElement, tall = false
   else Object.assign(current, { onClose });
   sheet.classList.toggle("tall", tall);
   sheet.hidden = false;
+  sheet.querySelector(".sheet-body").scrollTop = 0;
   document.documentElement.classList.add("sheet-open");
   sheet.querySelector("h2").focus();
 }
