@@ -94,7 +94,8 @@ def csv_row(row: LocationRow, local) -> list:
         row.proposed_action, row.public_note, row.pins, row.people, row.mean_rating, row.unsafe_share,
         ", ".join(f"{row.category_names.get(k, k)} ({n})" for k, n in row.categories.items()), row.priority_reasons,
         local(row.first_reported), local(row.last_reported), " | ".join(row.walks),
-        "\n".join(row.comments), row.lat, row.lon,
+        # Each comment on its own line, each neutralised: a later line must not look like a formula either.
+        "\n".join(neutralise(c) for c in row.comments), row.lat, row.lon,
     ]
 
 
