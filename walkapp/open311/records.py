@@ -70,10 +70,11 @@ def _request(location: Location, pins: list[Pin], labels: dict[str, str], status
              photo_url: Callable[[int], str], closed_at) -> georeport.ServiceRequest:
     figures = location_facts.figures(locs.facts(pins))
     code = figures.dominant_category or "annat"
-    requested = figures.first or location.created_at
-    updated = max(t for t in (location.updated_at, figures.last, requested) if t is not None)
+    # Whole seconds, as the datetimes are written: a client's bound equal to a shown time must match.
+    requested = (figures.first or location.created_at).replace(microsecond=0)
+    updated = max(t for t in (location.updated_at, figures.last, requested) if t is not None).replace(microsecond=0)
     if location.status in CLOSED and closed_at is not None:
-        updated = max(closed_at, requested)
+        updated = max(closed_at.replace(microsecond=0), requested)
     description = location.name if not location.proposed_action else f"{location.name}\n{location.proposed_action}"
     notes = status_labels[location.status]
     if location.status == "atgardas_ej" and location.status_reason:
