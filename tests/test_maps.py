@@ -17,8 +17,8 @@ TILES = maps.Tiles("/test-tiles/{z}/{x}/{y}.png", "&copy; OpenStreetMap")
 ASSETS = maps.Assets("/static/")
 TEXT = {
     "layer_footprints": "Utbredning", "layer_locations": "Platser", "layer_pins": "Punkter", "layer_heat": "Värme",
-    "layer_area": "Område", "priority": "Prioritet", "safe_place": "Trygg plats", "pins": "punkter",
-    "people": "personer", "mean": "medel", "open_location": "Öppna", "photo": "Foto",
+    "layer_area": "Område", "priority": "Prioritet", "safe_place": "Trygg plats", "pin": "punkt", "pins": "punkter",
+    "person": "person", "people": "personer", "mean": "medel", "open_location": "Öppna", "photo": "Foto",
     "ratings": {1: "Mycket otryggt", 2: "Ganska otryggt", 3: "Ganska tryggt", 4: "Mycket tryggt"},
     "lights": {"dagsljus": "Dagsljus", "skymning": "Skymning", "morker": "Mörker"},
     "statuses": {"ny": "Ny"},

@@ -58,7 +58,8 @@ def update_location(location_id: int):
     if not update.ok:
         db.session.rollback()
         flash(_("Inget sparades. Rätta det som är markerat och försök igen."), "error")
-        return _location_page(location, update, request.form, 400)
+        # Shown again with the messages (200, like every form in the app), nothing saved.
+        return _location_page(location, update, request.form)
     changed = followup.apply_update(location, update, current_user, parties)
     db.session.commit()
     flash(_("Platsen är uppdaterad.") if changed else _("Inget var ändrat."), "success")

@@ -36,7 +36,7 @@ def add_party():
         error = _("%(name)s finns redan i listan.", name=name)
     if error:
         return render_template("planner/parties.html", parties=list(access.parties().values()), kinds=KINDS,
-                               error=error, name=name, kind=kind), 400
+                               error=error, name=name, kind=kind)
     party = ResponsibleParty(name=name, kind=kind, active=True)
     db.session.add(party)
     audit.record("responsible_added", current_user, field="responsible", new=f"{name} ({kind})")

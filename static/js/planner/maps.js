@@ -43,7 +43,8 @@
     const facts = el("p", "map-popup-facts");
     facts.append(band === 0 ? t.safe_place : `${t.priority} ${Math.round(priority)}`, " · ", status);
     box.append(facts);
-    box.append(el("p", "map-popup-facts", `${pins} ${t.pins} · ${people} ${t.people} · ${t.mean} ${number(mean, 1)}`));
+    const counted = `${pins} ${pins === 1 ? t.pin : t.pins} · ${people} ${people === 1 ? t.person : t.people}`;
+    box.append(el("p", "map-popup-facts", `${counted} · ${t.mean} ${number(mean, 1)}`));
     if (categories.length) box.append(el("p", "map-popup-cats", categories.join(", ")));
     const link = el("a", null, t.open_location);
     link.href = fill(payload.locationUrl, id);
