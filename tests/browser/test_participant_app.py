@@ -178,6 +178,10 @@ def test_join_pin_on_the_map_with_a_photo(server, phone, page, guard, tmp_path):
     north = geo.distance_m(VARBERG[0], VARBERG[1], pin["lat"], VARBERG[1])
     assert pin["lat"] > VARBERG[0] and abs(north - 100 * scale) < 3, (north, 100 * scale)
     assert abs(pin["lon"] - VARBERG[1]) < 0.00005
+
+    # Opened again from the home screen (the manifest starts at /), the phone offers the way back.
+    page.goto(f"{server.url}/")
+    expect(page.get_by_role("link", name="Fortsätt vandringen")).to_have_attribute("href", f"/j/{code}")
     guard.assert_clean()
 
 
@@ -197,6 +201,7 @@ def test_offline_pins_wait_on_the_phone_and_arrive_once(server, phone, page, gua
 
     page.reload()
     expect(page.get_by_role("button", name="Markera här")).to_be_visible()
+    expect(page.get_by_role("button", name="Kom igång")).to_be_hidden()  # the phone is still in the walk
     pins = my_pins(page)
     expect(pins).to_have_count(2)
     expect(pins.filter(has_text="Väntar på uppladdning")).to_have_count(2)

@@ -76,6 +76,9 @@ export function moveTo(latlng) {
 
 function begin(newState, title, submitLabel) {
   state = { photo: null, photoChanged: false, removePhoto: false, ...newState };
+  const preview = $("preview-img");
+  if (preview.dataset.own) URL.revokeObjectURL(preview.src);
+  preview.dataset.own = "";
   form.reset();
   chips.forEach((chip) => chip.setAttribute("aria-pressed", "false"));
   for (const id of ["rating-error", "place-error", "form-error", "preview"]) $(id).hidden = true;
@@ -108,6 +111,7 @@ function fill(fields, stop, words, photo, thumbUrl) {
     $("place-description").value = words;
   }
   showWords();
+  state.thumbUrl = thumbUrl;
   if (photo) showPreview(photo instanceof Blob ? URL.createObjectURL(photo) : thumbUrl);
 }
 
@@ -147,7 +151,11 @@ function choosePhoto() {
 
 function showPreview(url) {
   if (!url) return;
-  $("preview-img").src = url;
+  const img = $("preview-img");
+  // Free the previous photo made on this phone (the thumbnail of a sent pin belongs to the list).
+  if (img.dataset.own) URL.revokeObjectURL(img.src);
+  img.dataset.own = url.startsWith("blob:") && url !== state.thumbUrl ? "1" : "";
+  img.src = url;
   $("preview").hidden = false;
 }
 
