@@ -99,13 +99,17 @@ function mark() {
 async function installWorker() {
   if (!("serviceWorker" in navigator)) return;
   try {
+    // A page the worker already served was kept on the way; the first visit has to ask.
+    const served = Boolean(navigator.serviceWorker.controller);
     await navigator.serviceWorker.register(page.urls.sw, { scope: "/" });
     const registration = await navigator.serviceWorker.ready;
-    await new Promise((resolve) => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = resolve;
-      registration.active.postMessage({ type: "keep-page", url: location.pathname }, [channel.port2]);
-    });
+    if (!served) {
+      await new Promise((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = resolve;
+        registration.active.postMessage({ type: "keep-page", url: location.pathname }, [channel.port2]);
+      });
+    }
     html.dataset.offline = "ready";
   } catch {
     // Without a worker (an http:// address on a LAN, say) the page still works while online.
