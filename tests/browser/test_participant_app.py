@@ -51,16 +51,6 @@ def stored_pins(server, code: str) -> list[dict]:
         ]
 
 
-@pytest.fixture(scope="session")
-def playwright_devices(browser):
-    """The device profiles, from the Playwright that runs `browser`.
-
-    The conftest fixture of this name opens a second sync_playwright() while `browser` holds the first,
-    which Playwright's sync API refuses ("using Playwright Sync API inside the asyncio loop").
-    """
-    return dict(browser.browser_type._impl_obj._playwright.devices)
-
-
 @pytest.fixture
 def page(phone, guard):
     return watch(phone.new_page(), guard)
