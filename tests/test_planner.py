@@ -466,3 +466,15 @@ def test_protocol_numbers_locations_and_prints_on_a4(app, client, walk_id, login
         css = f.read().decode()
     assert "size:A4" in css.replace(" ", "") and "@media print" in css
 
+
+
+def test_feedback_compares_with_the_walk_before(app, client, make_walk, login_as):
+    first = arrange(app, make_walk, [{"rating": 1}, {"dx": 2, "rating": 2}], when=utcnow() - dt.timedelta(days=120),
+                    title="Första vandringen", feedback=True)
+    second = arrange(app, make_walk, [{"dx": 1, "rating": 4}, {"dx": 2, "rating": 2}, {"dx": 3, "rating": 3}],
+                     follow_up_of=first, title="Uppföljning", feedback=True)
+    login_as("planner")
+    text = Page(client.get(f"/planner/walks/{second}/feedback").get_data(as_text=True)).all_text
+    assert "Förra gången tyckte 2 av 2 att det var otryggt här. Den här gången: 1 av 3." in text
+    # The first walk's own page has nothing before it to compare with.
+    assert "Förra gången" not in Page(client.get(f"/planner/walks/{first}/feedback").get_data(as_text=True)).all_text

@@ -43,6 +43,7 @@ class PublicPlace:
 
     number: int
     card: queries.Card
+    walk_id: int
 
     @property
     def location(self):
@@ -59,6 +60,13 @@ class PublicPlace:
         return [p for p in self.card.pins if p.photo is not None and public_photo(p, p.photo)]
 
     @property
+    def compare(self) -> tuple[dict, dict] | None:
+        """This walk's figures and the walk before it at the same place, when there was one."""
+        rows = self.card.history
+        here = next((i for i, row in enumerate(rows) if row["walk"].id == self.walk_id), None)
+        return (rows[here - 1], rows[here]) if here else None
+
+    @property
     def due(self) -> str | None:
         """The due date as a month and year: precise enough for a promise."""
         due = self.card.location.due_date
@@ -68,7 +76,7 @@ class PublicPlace:
 def render_feedback(walk: Walk, *, preview: bool = False) -> str:
     """The feedback page for a closed walk, as HTML: the places found and what happens with each."""
     cards = queries.walk_cards(walk)
-    places = [PublicPlace(i, c) for i, c in enumerate(cards, start=1)]
+    places = [PublicPlace(i, c, walk.id) for i, c in enumerate(cards, start=1)]
     facts = queries.walk_facts(walk)
     return render_template("planner/feedback.html", walk=walk, unsafe=[p for p in places if not p.card.safe],
                            safe=[p for p in places if p.card.safe], facts=facts,

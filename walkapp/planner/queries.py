@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import locations as locs
@@ -111,6 +111,16 @@ def walk_cards(walk: Walk) -> list[Card]:
     ).unique()
     cards = [c for c in (card(loc, lambda p: p.walk_id == walk.id) for loc in rows) if c.pins]
     return [c for c in cards if not c.safe] + [c for c in cards if c.safe]
+
+
+def location_counts() -> dict[int, int]:
+    """How many locations each walk's visible pins make up."""
+    rows = db.session.execute(
+        select(Pin.walk_id, func.count(distinct(Pin.location_id)))
+        .join(Location, Location.id == Pin.location_id)
+        .where(Pin.hidden.is_(False), Location.merged_into_id.is_(None)).group_by(Pin.walk_id)
+    )
+    return dict(rows.all())
 
 
 def location_walks(location: Location) -> list[Walk]:

@@ -24,8 +24,8 @@ def overview(walk, cards: list[queries.Card]) -> maps.Embedded:
 @bp.get("/walks")
 def walks():
     """Walks published to the planners, with their protocol, feedback page and publishing switch."""
-    rows = [(walk, len(queries.walk_cards(walk))) for walk in queries.published_walks()]
-    return render_template("planner/walks.html", rows=rows)
+    counts = queries.location_counts()
+    return render_template("planner/walks.html", rows=[(w, counts.get(w.id, 0)) for w in queries.published_walks()])
 
 
 @bp.get("/walks/<int:walk_id>/protocol")
