@@ -64,8 +64,6 @@ def cell(value) -> str:
     """One CSV cell in the Swedish dialect: decimal comma, ISO dates, neutralised text."""
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
     if isinstance(value, float):
         return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
     if isinstance(value, int):

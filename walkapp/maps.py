@@ -39,24 +39,29 @@ class Assets:
         return self.static.rstrip("/") + "/" + path
 
     def map_js(self) -> list[tuple[str, str]]:
-        # No jQuery, Bootstrap or awesome-markers: the shim covers folium's only use of `$`.
+        """Leaflet and the `$` shim; no jQuery, Bootstrap or awesome-markers (the shim covers folium's `$`)."""
         return [("leaflet", self.url("vendor/leaflet/leaflet.js")),
                 ("folium_shim", self.url("js/planner/folium-shim.js"))]
 
     def map_css(self) -> list[tuple[str, str]]:
+        """Leaflet's stylesheet (its marker images resolve next to it)."""
         return [("leaflet_css", self.url("vendor/leaflet/leaflet.css"))]
 
     def cluster_js(self) -> list[tuple[str, str]]:
+        """Leaflet.markercluster's script."""
         return [("markerclusterjs", self.url("vendor/leaflet.markercluster/leaflet.markercluster.js"))]
 
     def cluster_css(self) -> list[tuple[str, str]]:
+        """Leaflet.markercluster's two stylesheets."""
         return [("markerclustercss", self.url("vendor/leaflet.markercluster/MarkerCluster.css")),
                 ("markerclusterdefaultcss", self.url("vendor/leaflet.markercluster/MarkerCluster.Default.css"))]
 
     def heat_js(self) -> list[tuple[str, str]]:
+        """The heat-map plugin folium ships (vendored from its wheel)."""
         return [("leaflet-heat.js", self.url("vendor/leaflet-heat/leaflet-heat.js"))]
 
     def our_js(self) -> list[tuple[str, str]]:
+        """Our layer factories (static/js/planner/maps.js)."""
         return [("walkapp_maps", self.url("js/planner/maps.js"))]
 
 

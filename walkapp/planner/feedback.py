@@ -47,6 +47,7 @@ class PublicPlace:
 
     @property
     def location(self):
+        """The location shown."""
         return self.card.location
 
     @property

@@ -28,6 +28,7 @@ class Update:
 
     @property
     def ok(self) -> bool:
+        """Whether the changes may be made."""
         return not self.errors
 
 

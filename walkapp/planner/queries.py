@@ -67,6 +67,7 @@ class Card:
 
     @property
     def safe(self) -> bool:
+        """Whether everyone who pinned it found it safe."""
         return self.figures.only_safe
 
     @property
