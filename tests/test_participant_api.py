@@ -194,6 +194,15 @@ def test_hidden_pins_of_others_are_not_shared(app, client, make_walk, join, make
     assert own_view[0]["hidden"] is True
 
 
+def test_others_unplaced_pins_are_not_shared(client, make_walk, join, make_pin):
+    walk = make_walk(share_pins=True)
+    me, other = join(walk), join(walk)
+    make_pin(walk, other, lat=None, lon=None, place_description="Vid kiosken")
+    make_pin(walk, other)
+    pins = client.get(f"/api/v1/walks/{walk}/pins", headers=auth(me)).get_json()["pins"]
+    assert len(pins) == 1 and pins[0]["own"] is False
+
+
 def test_update_own_pin(client, walk, token, make_pin):
     pin = make_pin(walk, token).get_json()
     resp = client.patch(f"/api/v1/pins/{pin['id']}", data={"rating": "1", "categories": ["trafik"], "comment": ""},

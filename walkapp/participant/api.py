@@ -6,7 +6,7 @@ import secrets
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import photos, pin_input, pinstore, vocab
@@ -235,7 +235,9 @@ def list_pins(join_code: str):
     participant = current_participant(walk)
     query = select(Pin).where(Pin.walk_id == walk.id)
     if walk.share_pins:
-        query = query.where(or_(Pin.participant_id == participant.id, Pin.hidden.is_(False)))
+        # Others' pins only where they were placed on the map and not hidden by the leader.
+        others = and_(Pin.hidden.is_(False), Pin.unplaced.is_(False))
+        query = query.where(or_(Pin.participant_id == participant.id, others))
     else:
         query = query.where(Pin.participant_id == participant.id)
     pins = db.session.scalars(query.order_by(Pin.created_at, Pin.id)).all()

@@ -1,5 +1,5 @@
 // Shared by the staff pages: a Leaflet map with our tile server, the walk's area, and rating colours.
-export const RATING_COLOURS = { 1: "#7a0019", 2: "#d94801", 3: "#4a90c8", 4: "#b7d7ee" };
+export const RATING_COLOURS = { 1: "#7a0f14", 2: "#c2410c", 3: "#51cf66", 4: "#b2f2bb" };  // as in app.css and phone.css
 
 export function config() {
   const el = document.getElementById("map-config");
