@@ -478,3 +478,15 @@ def test_feedback_compares_with_the_walk_before(app, client, make_walk, login_as
     assert "Förra gången tyckte 2 av 2 att det var otryggt här. Den här gången: 1 av 3." in text
     # The first walk's own page has nothing before it to compare with.
     assert "Förra gången" not in Page(client.get(f"/planner/walks/{first}/feedback").get_data(as_text=True)).all_text
+
+
+def test_protocol_prints_approved_photos_only(app, client, make_walk, login_as):
+    # The protocol goes to the participants too: unapproved photos stay on the staff pages.
+    walk = arrange(app, make_walk, [{"comment": "Godkänd", "photo": "approved"}, {"dx": 1, "comment": "Ej granskad", "photo": "pending"}])
+    with app.app_context():
+        pins = {p.comment: p.id for p in db.session.scalars(select(Pin).where(Pin.walk_id == walk))}
+    login_as("planner")
+    images = {a["src"] for a in Page(client.get(f"/planner/walks/{walk}/protocol").get_data(as_text=True)).find("img")}
+    assert images == {f"/photos/{pins['Godkänd']}/thumb.jpg"}
+    staff = {a["src"] for a in Page(client.get("/planner/").get_data(as_text=True)).find("img")}
+    assert f"/photos/{pins['Ej granskad']}/thumb.jpg" in staff

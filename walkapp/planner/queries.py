@@ -66,6 +66,11 @@ class Card:
         return [p for p in self.pins if staff_photo(p)]
 
     @property
+    def approved_photos(self) -> list[Pin]:
+        """Photos a leader approved: the only ones the protocol prints, since participants get it too."""
+        return [p for p in self.photos if p.photo.approved]
+
+    @property
     def safe(self) -> bool:
         """Whether everyone who pinned it found it safe."""
         return self.figures.only_safe
