@@ -143,6 +143,29 @@ def test_closed_walk_thanks_the_participants(client, make_walk):
     assert not page.all("button", id="start")
 
 
+def test_closed_walk_shows_the_feedback_once_published(app, client, make_walk, join, make_pin):
+    from sqlalchemy import select
+
+    from walkapp.extensions import db
+    from walkapp.locations import cluster_walk
+    from walkapp.models import Walk, utcnow
+
+    code = make_walk()
+    make_pin(code, join(code), comment="Lampan i tunneln är trasig")
+    with app.app_context():
+        walk = db.session.scalar(select(Walk).where(Walk.join_code == code))
+        walk.status = "closed"
+        cluster_walk(walk)
+        db.session.commit()
+    assert page_of(client.get(f"/j/{code}")).has_text("Vandringen är avslutad – tack!")
+    with app.app_context():
+        db.session.scalar(select(Walk).where(Walk.join_code == code)).feedback_published_at = utcnow()
+        db.session.commit()
+    page = page_of(client.get(f"/j/{code}"))
+    assert not page.has_text("Vandringen är avslutad – tack!")
+    assert page.has_text("Lampan i tunneln är trasig")
+
+
 def test_manifest_is_served_as_a_web_app_manifest(client):
     with client.get("/static/manifest.webmanifest") as response:
         assert response.status_code == 200

@@ -189,7 +189,7 @@ def test_planner_pages_in_chromium(server, laptop, phone, guard, arranged):
     screenshot(page, "feedback-laptop")
     teen = watch(phone.new_page(), guard)
     teen.goto(f"{server.url}/j/{arranged['code']}")
-    expect(teen.locator("h1")).to_be_visible()
+    expect(teen.get_by_text("Arbetet pågår just nu.")).to_be_visible()
     _no_injected_markup(teen)
     screenshot(teen, "qr-link-after-the-walk-phone")
     guard.assert_clean()
