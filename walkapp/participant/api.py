@@ -73,9 +73,7 @@ def checked(parse, *args):
 
 def uploaded_photo() -> photos.ProcessedPhoto | None:
     upload = request.files.get("photo")
-    if upload is None or upload.filename == "" and not upload.content_length:
-        return None
-    data = upload.read()
+    data = upload.read() if upload is not None else b""
     if not data:
         return None
     try:
