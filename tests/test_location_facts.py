@@ -73,3 +73,18 @@ def test_name_without_stops_and_for_safe_places():
     assert suggested_name([pin(1, 2, ("tunnel",))], [], label, 4) == "Tunnel / passage – plats 4"
     assert suggested_name([pin(1, 4, ())], [], label, 5) == "Trygg plats – plats 5"
     assert suggested_name([pin(1, 4)], [], label, 5) == "Tryggt: Belysning – plats 5"
+
+
+def test_best_photo_is_the_most_unsafe_with_words_then_newest():
+    import datetime as dt
+
+    from walkapp.location_facts import photo_order
+
+    t = dt.datetime(2026, 11, 26, 18)
+    facts = [
+        PinFact(1, 1, "p:1", 3, (), None, 0, 0, "fint", True, t),
+        PinFact(2, 1, "p:2", 1, (), None, 0, 0, None, True, t),
+        PinFact(3, 1, "p:3", 1, (), None, 0, 0, "läskigt", True, t),
+        PinFact(4, 1, "p:4", 1, (), None, 0, 0, "mörkt", True, t + dt.timedelta(minutes=5)),
+    ]
+    assert [f.id for f in sorted(facts, key=photo_order)] == [4, 3, 2, 1]

@@ -90,6 +90,12 @@ def figures(pins: list[PinFact]) -> Figures:
     )
 
 
+def photo_order(fact: PinFact) -> tuple:
+    """Sort key putting a location's best photo first: the most unsafe rating, with words, the latest."""
+    stamp = fact.created_at.timestamp() if fact.created_at else 0.0
+    return (fact.rating, fact.comment is None, -stamp, fact.id)
+
+
 @dataclass(frozen=True)
 class Priority:
     score: float

@@ -57,8 +57,8 @@ class PublicPlace:
 
     @property
     def photos(self) -> list[Pin]:
-        """Photos approved for the public."""
-        return [p for p in self.card.pins if p.photo is not None and public_photo(p, p.photo)]
+        """Photos approved for the public, the best first."""
+        return [p for p in self.card.photos if public_photo(p, p.photo)]
 
     @property
     def compare(self) -> tuple[dict, dict] | None:

@@ -62,8 +62,10 @@ class Card:
 
     @property
     def photos(self) -> list[Pin]:
-        """Pins whose photo the planner pages may show."""
-        return [p for p in self.pins if staff_photo(p)]
+        """Pins whose photo the planner pages may show, the location's best photo first."""
+        shown = [p for p in self.pins if staff_photo(p)]
+        order = {f.id: location_facts.photo_order(f) for f in locs.facts(shown)}
+        return sorted(shown, key=lambda p: order[p.id])
 
     @property
     def approved_photos(self) -> list[Pin]:
