@@ -8,7 +8,8 @@ export function config() {
 
 export function makeMap(elementId, options = {}) {
   const cfg = config();
-  const map = L.map(elementId, { scrollWheelZoom: true, ...options });
+  // Quarter zoom steps so an area fills the map instead of snapping to half its size.
+  const map = L.map(elementId, { scrollWheelZoom: true, zoomSnap: 0.25, ...options });
   L.tileLayer(cfg.tileUrl, { attribution: cfg.attribution, maxZoom: 19 }).addTo(map);
   if (cfg.area) {
     const area = L.geoJSON(cfg.area, { style: { color: "#0b5cad", weight: 2, dashArray: "6 6", fill: false } }).addTo(map);
