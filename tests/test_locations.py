@@ -173,5 +173,5 @@ def test_demo_walk_closed_end_to_end(app, runner, client, login_as):
 def test_cli_cluster_command(app, runner, walk_with):
     walk_id = walk_with(TUNNEL)
     result = runner.invoke(args=["cluster", str(walk_id)])
-    assert result.exit_code == 0 and "4 punkter blev 1 platser" in result.output
+    assert result.exit_code == 0 and "4 punkter blev 1 plats (nya: 1)." in result.output
     assert runner.invoke(args=["cluster", "9999"]).exit_code != 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from flask_babel import gettext, ngettext
 from shapely.geometry import Point
 from sqlalchemy import select
 
@@ -29,10 +30,14 @@ class ClusterReport:
     location_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
-        text = f"{self.pins} punkter blev {self.locations} platser ({self.new} nya"
-        text += f", {self.joined_earlier} tillsammans med tidigare vandringar)." if self.joined_earlier else ")."
+        """One or two sentences for the leader, in their language."""
+        text = ngettext("%(pins)d punkter blev %(num)d plats", "%(pins)d punkter blev %(num)d platser",
+                        self.locations, pins=self.pins)
+        text += gettext(" (nya: %(new)d).", new=self.new)
+        if self.joined_earlier:
+            text += " " + gettext("%(n)d platser fick punkter från en tidigare vandring.", n=self.joined_earlier)
         if self.unplaced:
-            text += f" {self.unplaced} punkter saknar plats på kartan och behöver placeras."
+            text += " " + gettext("%(n)d punkter saknar plats på kartan och behöver placeras.", n=self.unplaced)
         return text
 
 

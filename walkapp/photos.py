@@ -19,6 +19,8 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, JpegImagePlugin
 
+from .vocab import N_
+
 try:
     import pillow_heif
 except ImportError:  # HEIC support is optional; iPhones send JPEG from a web form anyway
@@ -65,7 +67,7 @@ class PhotoError(Exception):
 
     code = "photo_error"
     status = 400
-    message = "Något gick fel med bilden. Försök igen."
+    message = N_("Något gick fel med bilden. Försök igen.")
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.code)
@@ -76,10 +78,7 @@ class UnsupportedImage(PhotoError):
     """Not an image, or a kind of image we don't take."""
 
     code = "unsupported_image"
-    message = (
-        "Det där är ingen bild vi kan ta emot. "
-        "Ta ett foto med kameran eller välj en JPEG-, PNG- eller WebP-bild."
-    )
+    message = N_("Det där är ingen bild vi kan ta emot. Ta ett foto med kameran eller välj en JPEG-, PNG- eller WebP-bild.")
 
 
 class ImageTooLarge(PhotoError):
@@ -87,7 +86,7 @@ class ImageTooLarge(PhotoError):
 
     code = "image_too_large"
     status = 413
-    message = "Bilden är för stor (högst 25 MB). Ta ett nytt foto eller välj en mindre bild."
+    message = N_("Bilden är för stor (högst 25 MB). Ta ett nytt foto eller välj en mindre bild.")
 
 
 class TooManyPixels(PhotoError):
@@ -95,14 +94,14 @@ class TooManyPixels(PhotoError):
 
     code = "image_too_many_pixels"
     status = 413
-    message = "Bilden har för många pixlar. Ta ett vanligt foto med kameran i stället."
+    message = N_("Bilden har för många pixlar. Ta ett vanligt foto med kameran i stället.")
 
 
 class CorruptImage(PhotoError):
     """Truncated or broken, usually an upload cut off half-way."""
 
     code = "corrupt_image"
-    message = "Bilden verkar trasig eller kom bara fram till hälften. Försök ladda upp den igen."
+    message = N_("Bilden verkar trasig eller kom bara fram till hälften. Försök ladda upp den igen.")
 
 
 @dataclass(frozen=True)

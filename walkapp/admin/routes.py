@@ -24,7 +24,7 @@ from . import bp
 class UserForm(FlaskForm):
     email = EmailField(_l("E-post"), validators=[DataRequired(), Length(max=254), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Skriv en e-postadress."))])
     display_name = StringField(_l("Namn"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Roll"), choices=choices(vocab.ROLES))
+    role = SelectField(_l("Roll"), choices=choices({k: _l(v) for k, v in vocab.ROLES.items()}))
     password = PasswordField(_l("Lösenord (minst %(n)d tecken)", n=MIN_PASSWORD),
                              validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)])
 

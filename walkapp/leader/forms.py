@@ -45,7 +45,7 @@ class WalkForm(FlaskForm):
     title = StringField(_l("Namn på vandringen"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Datum och tid"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     meeting_place = StringField(_l("Samlingsplats"), validators=[Optional(), Length(max=200)])
-    light = SelectField(_l("Förväntat ljus"), choices=choices({"": "–", **vocab.LIGHT}),
+    light = SelectField(_l("Förväntat ljus"), choices=choices({"": "–", **{k: _l(v) for k, v in vocab.LIGHT.items()}}),
                         validators=[Optional()])
     area_mode = SelectField(_l("Område"), choices=choices({"circle": _l("Cirkel runt en punkt"), "polygon": _l("Ritat område")}))
     center_lat = FloatField(_l("Mittpunkt, latitud"), validators=[Optional(), NumberRange(-90, 90)])
@@ -54,7 +54,7 @@ class WalkForm(FlaskForm):
         Optional(), NumberRange(50, 10_000, message=_l("Radien ska vara mellan 50 och 10 000 meter."))])
     area_geojson = HiddenField()
     stops_json = HiddenField(default="[]")
-    categories = SelectMultipleField(_l("Kategorier"), choices=choices(vocab.CATEGORIES), default=list(vocab.CATEGORIES),
+    categories = SelectMultipleField(_l("Kategorier"), choices=choices({k: _l(v) for k, v in vocab.CATEGORIES.items()}), default=list(vocab.CATEGORIES),
                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
                                      validators=[Optional()])
     extra_categories = TextAreaField(_l("Egna kategorier (en per rad)"), validators=[Optional(), Length(max=2000)])
