@@ -23,6 +23,13 @@ def _location_of(walk, location_id: int) -> Location:
     return location
 
 
+def _pin_of(walk, pin_id: int) -> Pin:
+    pin = db.get_or_404(Pin, pin_id)
+    if pin.walk_id != walk.id:
+        abort(404)
+    return pin
+
+
 def _back(walk, location_id: int | None = None):
     anchor = f"#loc-{location_id}" if location_id else ""
     return redirect(url_for("leader.review", walk_id=walk.id) + anchor)
@@ -119,9 +126,7 @@ def split_location(walk_id: int, location_id: int):
 def move_pin(walk_id: int, pin_id: int):
     """Put a pin in another location."""
     walk = led_walk(walk_id)
-    pin = db.get_or_404(Pin, pin_id)
-    if pin.walk_id != walk.id:
-        abort(404)
+    pin = _pin_of(walk, pin_id)
     if not request.form.get("location", type=int):
         flash(_("Välj vilken plats punkten ska flyttas till."), "error")
         return _back(walk, pin.location_id)
@@ -136,9 +141,7 @@ def move_pin(walk_id: int, pin_id: int):
 def place_pin(walk_id: int, pin_id: int):
     """Give a pin described in words its place on the map, then rebuild the locations."""
     walk = led_walk(walk_id)
-    pin = db.get_or_404(Pin, pin_id)
-    if pin.walk_id != walk.id:
-        abort(404)
+    pin = _pin_of(walk, pin_id)
     lat = request.form.get("lat", type=float)
     lon = request.form.get("lon", type=float)
     if lat is None or lon is None or not locations.distance_from_area_ok(walk, lat, lon):
