@@ -20,13 +20,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
+run: export WALKAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
-	$(FLASK) demo
-	@test -f instance/demo-logins.txt && { echo; echo "Demo staff logins (log in at http://$(HOST):$(PORT)/login):"; grep -v '^#' instance/demo-logins.txt; } || true
-	@echo "Participant join link: http://$(HOST):$(PORT)/j/MTPNKT"
-	WALKAPP_PUBLIC_URL=http://$(HOST):$(PORT) WALKAPP_SESSION_COOKIE_SECURE=0 WALKAPP_REMEMBER_COOKIE_SECURE=0 \
-		$(FLASK) run --host $(HOST) --port $(PORT)
+	@$(FLASK) demo --show-logins
+	@echo "Staff log in at $(WALKAPP_PUBLIC_URL)/login"
+	WALKAPP_SESSION_COOKIE_SECURE=0 WALKAPP_REMEMBER_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The browser tests drive Chromium: Debian's package where we can install it, else Playwright's download.
 browser-deps: $(VENV)/.installed-test

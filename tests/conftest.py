@@ -70,6 +70,7 @@ def app_config(tmp_path, _pg_schema):
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": _pg_schema or "sqlite:///" + str(tmp_path / "test.sqlite"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "DEMO_LOGINS_PATH": str(tmp_path / "demo-logins.txt"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "TILE_URL": "/test-tiles/{z}/{x}/{y}.png",

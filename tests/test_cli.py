@@ -55,7 +55,10 @@ def test_demo_loads_once_and_prints_logins_once(app, runner):
         assert all(walk.area.covers(__import__("shapely").Point(p.lon, p.lat)) for p in pins)
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already loaded" in second.output
-    assert "ledare@example.org\t" not in second.output
+    assert "ledare@example.org" not in second.output
+    password = next(line.split()[2] for line in first.output.splitlines() if "ledare@example.org" in line)
+    shown = runner.invoke(args=["demo", "--show-logins"])
+    assert "already loaded" in shown.output and password in shown.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Pin)) == len(pins)
         assert db.session.scalar(select(func.count()).select_from(User)) == 3

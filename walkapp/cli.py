@@ -45,12 +45,13 @@ def create_user(email: str, role: str, display_name: str | None, password_stdin:
 
 
 @click.command("demo")
+@click.option("--show-logins", is_flag=True, help="When the demo is already loaded, print the logins saved in instance/.")
 @with_appcontext
-def demo_command():
+def demo_command(show_logins: bool):
     """Load the demo walk and demo staff (idempotent); print the logins the first time."""
     from .demo import load_demo
 
-    result = load_demo(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000")
+    result = load_demo(current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000", show_logins)
     click.echo(result.report())
 
 

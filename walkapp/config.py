@@ -18,6 +18,7 @@ def defaults(instance_path: str) -> dict:
         "SECRET_KEY": None,
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "walkapp.sqlite"),
         "UPLOAD_DIR": os.path.join(instance_path, "uploads"),
+        "DEMO_LOGINS_PATH": os.path.join(instance_path, "demo-logins.txt"),
         "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
         "DEFAULT_CENTER": "%s,%s" % VARBERG,

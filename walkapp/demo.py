@@ -101,18 +101,21 @@ class DemoResult:
         if self.created:
             lines.append("Demo loaded: %s" % DEMO_TITLE)
             lines.append("Staff logins (shown once; also saved in instance/%s):" % LOGINS_FILE)
-            lines += ["  %-8s %-24s %s" % (role, email, password) for role, email, password in self.logins]
         else:
             lines.append("Demo already loaded (nothing changed). %s" % self.note)
+            if self.logins:
+                lines.append("Staff logins (from instance/%s):" % LOGINS_FILE)
+        lines += ["  %-8s %-24s %s" % (role, email, password) for role, email, password in self.logins]
         lines.append("Participants join at: %s" % self.join_url)
         return "\n".join(lines)
 
 
-def load_demo(base_url: str) -> DemoResult:
+def load_demo(base_url: str, show_saved_logins: bool = False) -> DemoResult:
     """Create the demo walk, its pins and the demo staff unless they are there already."""
     join_url = base_url.rstrip("/") + "/j/" + DEMO_CODE
     if db.session.scalar(select(Walk.id).where(Walk.join_code == DEMO_CODE)) is not None:
-        return DemoResult(False, join_url, note="Logins: see instance/%s." % LOGINS_FILE)
+        saved = _read_logins() if show_saved_logins else []
+        return DemoResult(False, join_url, saved, note="" if saved else "Logins: see instance/%s." % LOGINS_FILE)
     rng = random.Random(2021)
     logins = _staff()
     leader = db.session.scalar(select(User).where(User.role == "leader").order_by(User.id))
@@ -203,11 +206,19 @@ def _photo(pin: Pin, kind: str, seed: int) -> None:
     pinstore.attach_photo(pin, photos.process(scene(kind, seed)))
 
 
+def _read_logins() -> list[tuple[str, str, str]]:
+    path = current_app.config["DEMO_LOGINS_PATH"]
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [tuple(line.rstrip("\n").split("\t")) for line in f if line.strip() and not line.startswith("#")]
+
+
 def _save_logins(logins: list[tuple[str, str, str]]) -> None:
     if not logins:
         return
-    path = os.path.join(current_app.instance_path, LOGINS_FILE)
-    os.makedirs(current_app.instance_path, exist_ok=True)
+    path = current_app.config["DEMO_LOGINS_PATH"]
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write("# Demo staff logins (made by `flask --app walkapp demo`)\n")
