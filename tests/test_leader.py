@@ -97,6 +97,24 @@ def test_leaders_see_only_their_walks_admins_all(app, client, login_as, make_use
     assert "Min vandring" in page and "Deras vandring" in page
 
 
+def test_leader_adds_a_co_leader_who_can_then_run_the_walk(app, client, login_as, make_user):
+    lina, per, outsider = make_user("leader"), make_user("leader"), make_user("leader")
+    login_as(user=lina)
+    assert client.post("/leader/walks/new", data={**CIRCLE, "co_leaders": [str(per.id)]}).status_code == 302
+    walk = walk_by_title(app, "Kvällsvandring")
+    login_as(user=per)
+    assert client.get(f"/leader/walks/{walk.id}").status_code == 200
+    assert "Kvällsvandring" in client.get("/leader/").get_data(as_text=True)
+    login_as(user=outsider)
+    assert client.get(f"/leader/walks/{walk.id}").status_code == 403
+    login_as(user=lina)
+    assert client.post(f"/leader/walks/{walk.id}/edit", data={**CIRCLE, "co_leaders": []}).status_code == 302
+    login_as(user=per)
+    assert client.get(f"/leader/walks/{walk.id}").status_code == 403
+    bad = client.post("/leader/walks/new", data={**CIRCLE, "title": "X", "co_leaders": ["99999"]})
+    assert bad.status_code == 200
+
+
 def test_status_moves_draft_open_closed_and_reopen(app, client, login_as, make_walk, join, make_pin):
     leader = login_as("leader")
     code = make_walk(status="draft", leader=leader)

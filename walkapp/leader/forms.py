@@ -58,6 +58,9 @@ class WalkForm(FlaskForm):
                                      widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
                                      validators=[Optional()])
     extra_categories = TextAreaField(_l("Egna kategorier (en per rad)"), validators=[Optional(), Length(max=2000)])
+    co_leaders = SelectMultipleField(_l("Fler vandringsledare"), coerce=int, choices=[], validate_choice=True,
+                                     widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                                     validators=[Optional()])
     share_pins = BooleanField(_l("Deltagarna ser varandras punkter"))
     photo_approval = BooleanField(_l("Foton måste godkännas innan planerare ser dem"))
     cluster_eps_m = FloatField(_l("Avstånd för att slå ihop punkter (meter)"), default=25.0,

@@ -16,6 +16,8 @@ from ..models import Participant, Photo, Pin, User, Walk, utcnow
 from ..staff import led_walk
 from ..walks import new_join_code, set_area
 from . import bp
+from wtforms.fields.choices import SelectChoice
+
 from .forms import WalkForm, local_input_value, parsed_stops
 
 # Allowed status changes: (from, to) → the audit action.
@@ -49,12 +51,13 @@ def walks():
 def new_walk():
     """Plan a new walk: area, stops, categories and switches."""
     form = WalkForm()
+    form.co_leaders.choices = _leader_choices()
     if request.method == "GET":
         form.center_lat.data, form.center_lon.data = _default_center()
     if form.validate_on_submit():
         walk = Walk(join_code=new_join_code(), created_by_id=current_user.id, status="draft")
-        _apply(form, walk)
         walk.staff.append(db.session.get(User, current_user.id))
+        _apply(form, walk)
         db.session.add(walk)
         db.session.flush()
         audit.record("walk_created", current_user, walk=walk, new=walk.title)
@@ -69,6 +72,7 @@ def edit_walk(walk_id: int):
     """Change a walk's plan."""
     walk = led_walk(walk_id)
     form = WalkForm(obj=walk)
+    form.co_leaders.choices = _leader_choices(walk)
     if request.method == "GET":
         _fill(form, walk)
     if form.validate_on_submit():
@@ -142,6 +146,14 @@ def _categories_in_use(walk: Walk) -> set[str]:
     return used
 
 
+def _leader_choices(walk: Walk | None = None) -> list[SelectChoice]:
+    """Other active leaders who can be added to run the walk."""
+    creator = walk.created_by_id if walk else current_user.id
+    users = db.session.scalars(select(User).where(User.role == "leader", User.active.is_(True), User.id != creator)
+                               .order_by(User.display_name)).all()
+    return [SelectChoice(u.id, f"{u.display_name} ({u.email})") for u in users]
+
+
 def _apply(form: WalkForm, walk: Walk) -> None:
     walk.title = form.title.data.strip()
     walk.starts_at = form.starts_at_utc()
@@ -154,6 +166,11 @@ def _apply(form: WalkForm, walk: Walk) -> None:
     walk.photo_approval = form.photo_approval.data
     walk.cluster_eps_m = form.cluster_eps_m.data or 25.0
     walk.cluster_min_samples = form.cluster_min_samples.data or 2
+    chosen = sorted(set(form.co_leaders.data or ()))
+    # The creator always stays; other leaders are exactly the ones ticked (admins are not listed).
+    with db.session.no_autoflush:
+        added = [db.session.get(User, uid) for uid in chosen]
+        walk.staff = [u for u in walk.staff if u.id == walk.created_by_id or u.role != "leader"] + added
 
 
 def _fill(form: WalkForm, walk: Walk) -> None:
@@ -163,4 +180,5 @@ def _fill(form: WalkForm, walk: Walk) -> None:
     form.center_lat.data, form.center_lon.data = walk.center_lat, walk.center_lon
     form.stops_json.data = json.dumps(walk.stops, ensure_ascii=False)
     form.categories.data = [c["key"] for c in walk.categories if c["key"] in vocab.CATEGORIES]
+    form.co_leaders.data = [u.id for u in walk.staff if u.id != walk.created_by_id and u.role == "leader"]
     form.extra_categories.data = "\n".join(c["label"] for c in walk.categories if c["key"] not in vocab.CATEGORIES)
