@@ -127,7 +127,7 @@ def test_status_moves_draft_open_closed_and_reopen(app, client, login_as, make_w
         if expected == "open" and target == "open":
             token = join(code)
     client.post(f"/leader/walks/{walk_id}/status", data={"status": "closed"})
-    resp = make_pin(code, token)
+    resp = make_pin(code, token, taken_at=None)
     assert (resp.status_code, resp.get_json()["error"]) == (409, "walk_closed")
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.walk_id == walk_id)).all()

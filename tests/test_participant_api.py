@@ -364,6 +364,37 @@ def test_pins_need_a_valid_token(app, client, walk, case, headers, error):
     assert stored(app) == (0, 0, [])
 
 
+def test_pin_made_before_closing_is_taken_late_and_placed(app, client, walk, token, make_pin):
+    """A phone without signal sends its pins after the leader closed the walk: they still count."""
+    import datetime as dt
+
+    from walkapp.locations import cluster_walk
+    from walkapp.models import Walk, utcnow
+
+    with app.app_context():
+        w = db.session.scalar(select(Walk).where(Walk.join_code == walk))
+        w.status, w.closed_at = "closed", utcnow()
+        cluster_walk(w)
+        db.session.commit()
+    before = (utcnow() - dt.timedelta(minutes=10)).isoformat() + "Z"
+    after = (utcnow() + dt.timedelta(minutes=10)).isoformat() + "Z"
+    late = make_pin(walk, token, taken_at=before)
+    assert late.status_code == 201
+    assert_matches("post", PINS, late)
+    with app.app_context():
+        assert db.session.get(Pin, late.get_json()["id"]).location_id is not None
+    made_after = make_pin(walk, token, taken_at=after)
+    assert (made_after.status_code, made_after.get_json()["error"]) == (409, "walk_closed")
+    no_time = make_pin(walk, token, taken_at=None)
+    assert no_time.status_code == 409
+    with app.app_context():
+        w = db.session.scalar(select(Walk).where(Walk.join_code == walk))
+        w.closed_at = utcnow() - dt.timedelta(hours=49)
+        db.session.commit()
+    assert make_pin(walk, token, taken_at=(utcnow() - dt.timedelta(hours=50)).isoformat() + "Z").status_code == 409
+    assert stored(app)[0] == 1
+
+
 def test_token_of_another_walk_is_refused(app, make_walk, join, make_pin):
     other_token = join(make_walk())
     resp = make_pin(make_walk(), other_token)

@@ -26,6 +26,8 @@ def defaults(instance_path: str) -> dict:
         "CLUSTER_EPS_M": 25.0,
         "CLUSTER_MIN_SAMPLES": 2,
         "RETENTION_DAYS": 365,
+        # A pin made before the walk closed, by a phone that had no signal, is still taken this long after.
+        "LATE_PIN_HOURS": 48,
         "RATELIMIT_STORAGE_URI": "memory://",
         # Failed logins: per account (whatever the address) and per address (whatever the account).
         "LOGIN_LIMIT_PER_ACCOUNT": "10 per 5 minutes",
@@ -55,7 +57,7 @@ def from_environment(environ=os.environ) -> dict:
         if not name.startswith(ENV_PREFIX):
             continue
         key = name[len(ENV_PREFIX):]
-        if key in {"DEFAULT_RADIUS_M", "CLUSTER_MIN_SAMPLES", "RETENTION_DAYS", "MAX_CONTENT_LENGTH", "PROXY_COUNT"}:
+        if key in {"DEFAULT_RADIUS_M", "CLUSTER_MIN_SAMPLES", "RETENTION_DAYS", "MAX_CONTENT_LENGTH", "PROXY_COUNT", "LATE_PIN_HOURS"}:
             value = int(value)
         elif key in {"CLUSTER_EPS_M"}:
             value = float(value)

@@ -158,7 +158,9 @@ def openapi_document() -> dict:
             "/walks/{join_code}/pins": {
                 "post": {
                     "summary": "Send a pin",
-                    "description": "The same client_id again returns 200 with the pin already stored, never a second pin.",
+                    "description": "The same client_id again returns 200 with the pin already stored, never a second pin. "
+                                   "A pin whose taken_at lies before the walk closed is still taken up to 48 hours after "
+                                   "closing (a phone that had no signal), and placed among the walk's locations.",
                     "parameters": [code_param],
                     "security": bearer,
                     "requestBody": {"required": True, "content": {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -12,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from .. import photos, pin_input, pinstore, vocab
 from ..errors import ApiError
 from ..extensions import csrf, db, limiter
-from ..models import Participant, Pin, Walk, hash_token
+from ..locations import cluster_walk
+from ..models import Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
 from ..timefmt import iso_utc
 from ..walks import find_walk_by_code, walk_rules
@@ -192,8 +194,10 @@ def create_pin(join_code: str):
     existing = _pin_by_client_id(walk, client_id)
     if existing is not None:
         return _repeat(existing, participant)
-    require_open(walk)
     values = checked(pin_input.parse_new_pin, form, walk_rules(walk))
+    late = arrived_late(walk, values["taken_at"])
+    if not late:
+        require_open(walk)
     processed = uploaded_photo()
     pin = Pin(walk=walk, participant=participant, client_id=client_id, **values)
     if values["light"] is None:
@@ -213,7 +217,22 @@ def create_pin(join_code: str):
         if existing is None:
             raise
         return _repeat(existing, participant)
+    if late:
+        # The walk's places are already built: give the late pin its place too.
+        cluster_walk(walk)
+        db.session.commit()
     return jsonify(pin_json(pin, own=True)), 201
+
+
+def arrived_late(walk: Walk, taken_at) -> bool:
+    """A pin made during the walk that reaches the server after closing (a phone without signal).
+
+    It is taken if the phone made it before the walk closed and it arrives within LATE_PIN_HOURS.
+    """
+    if walk.status != "closed" or walk.closed_at is None or taken_at is None:
+        return False
+    grace = dt.timedelta(hours=current_app.config["LATE_PIN_HOURS"])
+    return taken_at <= walk.closed_at and utcnow() - walk.closed_at <= grace
 
 
 def _pin_by_client_id(walk: Walk, client_id: str) -> Pin | None:
