@@ -40,7 +40,8 @@ def test_deactivated_account_cannot_log_in(client, make_user):
     assert client.get("/leader/").status_code == 302
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "/\t/evil.example",
+                                    "/\n/evil.example", "javascript:alert(1)"])
 def test_login_never_redirects_off_site(client, make_user, target):
     user = make_user("leader")
     resp = login(client, user.email, query_string={"next": target})

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 
 from .extensions import db, limiter, login_manager
 from .models import User, utcnow
+from .urls import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -72,17 +73,9 @@ def login():
             login_user(user)
             user.last_login_at = utcnow()
             db.session.commit()
-            return redirect(_next_page() or url_for("auth.home"))
+            return redirect(local_path(request.args.get("next")) or url_for("auth.home"))
         flash(_("Fel e-post eller lösenord."), "error")
     return render_template("auth/login.html", form=form)
-
-
-def _next_page() -> str | None:
-    target = request.args.get("next", "")
-    # Only local paths: never redirect a login to another site.
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.post("/logout")

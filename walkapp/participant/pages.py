@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from ..extensions import LANG_COOKIE
 from ..models import Walk
+from ..urls import local_path
 from ..walks import find_walk_by_code, normalise_code
 from .api import walk_json
 
@@ -155,9 +156,6 @@ def set_language(lang: str):
     """Switch the interface language and go back."""
     if lang not in ("sv", "en"):
         abort(404)
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next")) or "/")
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
     return response

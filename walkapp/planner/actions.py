@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..permissions import plans
+from ..urls import local_path
 from . import access, bp, followup, queries
 from .filters import Filters
 
@@ -45,7 +46,7 @@ def _location_page(location, update: followup.Update, form=None, status: int = 2
         "planner/location.html", card=card, location=location, update=update, form=form or {},
         event_labels=event_labels(),
         parties=access.parties(), events=queries.history(location), walks=queries.location_walks(location),
-        back=_safe_next(request.args.get("next") or request.form.get("next")),
+        back=local_path(request.args.get("next") or request.form.get("next")),
     ), status
 
 
@@ -63,11 +64,4 @@ def update_location(location_id: int):
     changed = followup.apply_update(location, update, current_user, parties)
     db.session.commit()
     flash(_("Platsen är uppdaterad.") if changed else _("Inget var ändrat."), "success")
-    return redirect(_safe_next(request.form.get("next")) or url_for("planner.location", location_id=location.id))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """A local address to go back to after saving, never another site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return redirect(local_path(request.form.get("next")) or url_for("planner.location", location_id=location.id))
