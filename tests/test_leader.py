@@ -263,3 +263,48 @@ def test_admin_creates_and_deactivates_staff(app, client, login_as):
         assert db.session.scalar(select(func.count()).select_from(User)) == 2
     audit_page = client.get("/admin/audit").get_data(as_text=True)
     assert "user_active" in audit_page and "user_role" in audit_page
+
+
+def test_reopening_or_withdrawing_takes_the_places_back_from_planners_and_the_public(app, client, login_as, make_walk,
+                                                                                     join, make_pin):
+    from walkapp.models import utcnow
+
+    leader = login_as("leader")
+    code = make_walk(leader=leader)
+    make_pin(code, join(code))
+    walk_id = walk_by_title(app, "Testvandring").id
+    client.post(f"/leader/walks/{walk_id}/status", data={"status": "closed"})
+    client.post(f"/leader/walks/{walk_id}/publish", data={"publish": "1"})
+    with app.app_context():
+        db.session.get(Walk, walk_id).feedback_published_at = utcnow()
+        db.session.commit()
+    client.post(f"/leader/walks/{walk_id}/status", data={"status": "open"})
+    walk = walk_by_title(app, "Testvandring")
+    assert walk.status == "open" and walk.published_at is None and walk.feedback_published_at is None
+    client.post(f"/leader/walks/{walk_id}/status", data={"status": "closed"})
+    client.post(f"/leader/walks/{walk_id}/publish", data={"publish": "1"})
+    with app.app_context():
+        db.session.get(Walk, walk_id).feedback_published_at = utcnow()
+        db.session.commit()
+    client.post(f"/leader/walks/{walk_id}/publish", data={"publish": "0"})
+    walk = walk_by_title(app, "Testvandring")
+    assert walk.published_at is None and walk.feedback_published_at is None
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.walk_id == walk_id)).all()
+        assert actions.count("feedback_unpublished") == 2 and actions.count("walk_unpublished") == 2
+
+
+def test_late_pins_are_refused_once_the_places_are_published(app, client, login_as, make_walk, join, make_pin):
+    import datetime as dt
+
+    from walkapp.models import utcnow
+
+    leader = login_as("leader")
+    code = make_walk(leader=leader)
+    token = join(code)
+    walk_id = walk_by_title(app, "Testvandring").id
+    client.post(f"/leader/walks/{walk_id}/status", data={"status": "closed"})
+    client.post(f"/leader/walks/{walk_id}/publish", data={"publish": "1"})
+    before = (utcnow() - dt.timedelta(minutes=5)).isoformat() + "Z"
+    resp = make_pin(code, token, taken_at=before)
+    assert (resp.status_code, resp.get_json()["error"]) == (409, "walk_closed")

@@ -14,6 +14,7 @@ from ..models import Location, Pin, utcnow
 from ..staff import led_walk
 from . import bp
 from .live import participant_numbers
+from .walks import unpublish
 
 
 def _location_of(walk, location_id: int) -> Location:
@@ -164,9 +165,12 @@ def publish(walk_id: int):
         flash(_("Avsluta vandringen innan du publicerar platserna."), "error")
         return _back(walk)
     publish = request.form.get("publish") == "1"
-    audit.record("walk_published" if publish else "walk_unpublished", current_user, walk=walk,
-                 field="published_at", old=walk.published_at, new=utcnow() if publish else None)
-    walk.published_at = utcnow() if publish else None
+    if publish and walk.published_at is None:
+        audit.record("walk_published", current_user, walk=walk, field="published_at", new=utcnow())
+        walk.published_at = utcnow()
+    elif not publish:
+        # Withdrawn from the planners: the public page built on their follow-up goes too.
+        unpublish(walk, current_user)
     db.session.commit()
     flash(_("Platserna är publicerade för planerarna.") if publish else _("Publiceringen är återkallad."), "success")
     return _back(walk)

@@ -109,6 +109,9 @@ def change_status(walk_id: int):
     audit.record(action, current_user, walk=walk, field="status", old=walk.status, new=target)
     walk.status = target
     if target == "open":
+        # New pins will need a new review: take the places back from planners and the public page.
+        unpublish(walk, current_user)
+    if target == "open":
         walk.opened_at = walk.opened_at or utcnow()
     if target == "closed":
         walk.closed_at = utcnow()
@@ -117,6 +120,16 @@ def change_status(walk_id: int):
         flash(_("Vandringen är avslutad. %(summary)s", summary=report.summary()), "success")
     db.session.commit()
     return redirect(url_for("leader.walk", walk_id=walk.id))
+
+
+def unpublish(walk: Walk, user: User, planners: bool = True) -> None:
+    """Take the public feedback page down (and, with planners=True, the places from the planners), logged."""
+    if walk.feedback_published_at is not None:
+        audit.record("feedback_unpublished", user, walk=walk, field="feedback_published_at", old=walk.feedback_published_at)
+        walk.feedback_published_at = None
+    if planners and walk.published_at is not None:
+        audit.record("walk_unpublished", user, walk=walk, field="published_at", old=walk.published_at)
+        walk.published_at = None
 
 
 def walk_figures(walk: Walk) -> dict:

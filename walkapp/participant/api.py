@@ -207,6 +207,9 @@ def create_pin(join_code: str):
         db.session.flush()
         if processed is not None:
             pinstore.attach_photo(pin, processed)
+        if late:
+            # The walk's places are already built: give the late pin its place too, in the same commit.
+            cluster_walk(walk)
         pinstore.commit()
     except IntegrityError:
         # The same pin arrived twice at once; the other request stored it.
@@ -217,19 +220,16 @@ def create_pin(join_code: str):
         if existing is None:
             raise
         return _repeat(existing, participant)
-    if late:
-        # The walk's places are already built: give the late pin its place too.
-        cluster_walk(walk)
-        db.session.commit()
     return jsonify(pin_json(pin, own=True)), 201
 
 
 def arrived_late(walk: Walk, taken_at) -> bool:
     """A pin made during the walk that reaches the server after closing (a phone without signal).
 
-    It is taken if the phone made it before the walk closed and it arrives within LATE_PIN_HOURS.
+    It is taken if the phone made it before the walk closed and it arrives within LATE_PIN_HOURS, and
+    only while the leader has not yet published the places: published places are reviewed ones.
     """
-    if walk.status != "closed" or walk.closed_at is None or taken_at is None:
+    if walk.status != "closed" or walk.closed_at is None or taken_at is None or walk.published_at is not None:
         return False
     grace = dt.timedelta(hours=current_app.config["LATE_PIN_HOURS"])
     return taken_at <= walk.closed_at and utcnow() - walk.closed_at <= grace
