@@ -175,3 +175,20 @@ def test_cli_cluster_command(app, runner, walk_with):
     result = runner.invoke(args=["cluster", str(walk_id)])
     assert result.exit_code == 0 and "4 punkter blev 1 plats (nya: 1)." in result.output
     assert runner.invoke(args=["cluster", "9999"]).exit_code != 0
+
+
+def test_hiding_a_pin_updates_its_location_at_once(app, client, walk_with, login_as):
+    walk_id = walk_with(TUNNEL)
+    close(app, walk_id)
+    with app.app_context():
+        walk = db.session.get(Walk, walk_id)
+        loc = walk_locations(walk)[0]
+        loc_id, before = loc.id, loc.priority_reasons
+        pin_id = loc.pins[0].id
+    login_as("admin")
+    client.post(f"/leader/pins/{pin_id}/hide", data={"reason": "Olämpligt"})
+    with app.app_context():
+        assert before.startswith("4 av 4") and db.session.get(Location, loc_id).priority_reasons.startswith("3 av")
+    client.post(f"/leader/pins/{pin_id}/unhide", data={"reason": "Fel av mig"})
+    with app.app_context():
+        assert db.session.get(Location, loc_id).priority_reasons == before

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, locations
 from ..extensions import db
 from ..models import Pin
 from ..staff import led_walk
@@ -66,6 +66,10 @@ def hide(pin_id: int, action: str):
         audit.record("pin_" + action, current_user, pin=pin, field="hidden", old=pin.hidden, new=hidden, note=reason)
         pin.hidden = hidden
         pin.hidden_reason = reason if hidden else None
+        if pin.location is not None:
+            # The place's figures, priority and footprint count only visible pins.
+            db.session.flush()
+            locations.refresh(pin.location)
     return _done(pin, _("Punkten är dold.") if hidden else _("Punkten visas igen."))
 
 
