@@ -226,6 +226,17 @@ def test_update_with_json_and_new_photo_replaces_old_file(app, client, walk, tok
     assert stored(app)[1:] == (0, [])
 
 
+def test_changing_only_the_photo_marks_the_pin_updated(client, walk, token, make_pin):
+    """Phones cache thumbnails by updated_at: a new photo must change it."""
+    import time
+
+    pin = make_pin(walk, token, photo=photo_samples.png_bytes()).get_json()
+    time.sleep(1.1)  # timestamps have whole seconds in the API
+    resp = client.patch(f"/api/v1/pins/{pin['id']}", headers=auth(token), content_type="multipart/form-data",
+                        data={"photo": (io.BytesIO(photo_samples.webp_bytes()), "x.webp")})
+    assert resp.get_json()["updated_at"] > pin["updated_at"]
+
+
 def test_delete_own_pin_removes_row_and_files(app, client, walk, token, make_pin):
     pin = make_pin(walk, token, photo=photo_samples.png_bytes()).get_json()
     resp = client.delete(f"/api/v1/pins/{pin['id']}", headers=auth(token))

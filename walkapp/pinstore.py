@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from . import photos
 from .extensions import db
-from .models import Photo, Pin
+from .models import Photo, Pin, utcnow
 
 
 def attach_photo(pin: Pin, processed: photos.ProcessedPhoto) -> None:
@@ -25,6 +25,8 @@ def attach_photo(pin: Pin, processed: photos.ProcessedPhoto) -> None:
         thumb_height=processed.thumb_height,
     )
     photos.store(processed, upload_dir())
+    # The row itself may not change: mark it, so phones showing the old photo know to fetch the new one.
+    pin.updated_at = utcnow()
     if old and old != processed.sha256:
         pending_file_removals().add(old)
 
@@ -34,6 +36,7 @@ def remove_photo(pin: Pin) -> None:
     if pin.photo is not None:
         pending_file_removals().add(pin.photo.sha256)
         db.session.delete(pin.photo)
+        pin.updated_at = utcnow()
 
 
 def upload_dir() -> str:

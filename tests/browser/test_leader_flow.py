@@ -109,3 +109,32 @@ def test_leader_runs_a_walk(server, laptop, phone, guard):
     page.goto(walk_url + "/live")
     expect(page.locator("[data-pin-id][data-hidden=true]")).to_have_count(1, timeout=5000)
     guard.assert_clean()
+
+
+def test_a_drawn_area_survives_a_form_error(server, laptop, guard):
+    page = watch(laptop.new_page(), guard)
+    page.goto(server.url + "/login")
+    page.get_by_label("E-post").fill(_leader(server))
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("link", name="Ny vandring").click()
+    page.get_by_label("Område", exact=True).select_option("polygon")
+    area = page.locator("#area-map")
+    box = area.bounding_box()
+    for fx, fy in [(0.25, 0.25), (0.75, 0.25), (0.75, 0.75), (0.25, 0.75)]:
+        area.click(position={"x": box["width"] * fx, "y": box["height"] * fy})
+    drawn = page.locator("#area_geojson").input_value()
+    page.get_by_role("button", name="Spara").click()  # no title: the form comes back with an error
+    expect(page.get_by_text("Det här fältet är obligatoriskt")).to_be_visible()
+    assert page.locator("#area_geojson").input_value() == drawn != ""
+    page.get_by_label("Namn på vandringen").fill("Andra försöket")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_text("Vandringen är skapad")).to_be_visible()
+    page.get_by_role("button", name="Öppna vandringen").click()
+    page.goto(page.url + "/live")
+    page.get_by_role("button", name="Lägg till egen punkt").click()
+    live = page.locator("#live-map")
+    b = live.bounding_box()
+    live.click(position={"x": b["width"] / 2, "y": b["height"] / 2})
+    expect(page.get_by_label("Hur känns platsen?")).to_be_focused()
+    guard.assert_clean()

@@ -247,7 +247,8 @@ async function keepNew(fields, photo) {
 }
 
 async function changeWaiting(record, fields, photo) {
-  const where = state.words ? { lat: null, lon: null, accuracy_m: null } : { stop: null, place_description: null };
+  // Every way of giving the place is cleared first; the form's fields then bring the one chosen now.
+  const where = { lat: null, lon: null, accuracy_m: null, stop: null, place_description: null };
   const kept = await outbox.update(record.client_id, (r) => ({
     ...r, state: "waiting", error: null,
     fields: { ...r.fields, ...where, ...fields },

@@ -23,8 +23,11 @@ export function startMap(element, handlers) {
   area = L.geoJSON(walk.area, { interactive: false, style: { color: "#102a43", weight: 3, dashArray: "10 8", fill: false } }).addTo(map);
   map.fitBounds(area.getBounds(), { padding: [12, 12] });
   for (const stop of walk.stops) {
+    // Leaflet puts a string tooltip in as HTML: a leader's stop name goes in as text only.
+    const label = document.createElement("span");
+    label.textContent = stop.name;
     L.circleMarker([stop.lat, stop.lon], { radius: 7, weight: 3, color: "#102a43", fillColor: "#fff", fillOpacity: 1, interactive: false })
-      .bindTooltip(stop.name, { permanent: true, direction: "right", offset: [8, 0], className: "stop-label" })
+      .bindTooltip(label, { permanent: true, direction: "right", offset: [8, 0], className: "stop-label" })
       .addTo(map);
   }
   pinLayer = L.layerGroup().addTo(map);

@@ -16,7 +16,8 @@ const changed = (report) => listeners.forEach((listener) => listener(report));
 /** The pins of walk `code` still on the phone (waiting or failed), oldest first. */
 export async function waiting(code) {
   try {
-    return (await queue.all()).filter((record) => record.code === code);
+    // Pins the author deleted stay queued only until the server forgets them too: not shown.
+    return (await queue.all()).filter((record) => record.code === code && !record.deleteAfterSend);
   } catch {
     return [];
   }

@@ -64,41 +64,91 @@
       return { outcome: "retry", network: true };
     }
     const body = await res.json().catch(() => ({}));
-    if (res.ok) return { outcome: "sent", pin: body };
+    if (res.ok) return { outcome: "sent", pin: body, status: res.status };
     if (hopeless(res.status)) return { outcome: "failed", error: { status: res.status, message: body.message || "", field: body.field || null } };
     return { outcome: "retry" };
   }
 
-  /** Send every waiting pin, oldest first; stop at the first that has to wait. */
+  /** The address of a stored pin: /api/v1/walks/CODE/pins → /api/v1/pins/<id>. */
+  const pinUrl = (record, id) => record.url.replace(/\/walks\/[^/]+\/pins$/, "/pins/") + id;
+
+  /** Bring a pin the server already had (its reply was lost) up to date: the author changed or deleted
+   * it on the phone after the first send went out. */
+  async function followUp(record, id) {
+    const method = record.deleteAfterSend ? "DELETE" : "PATCH";
+    let res;
+    try {
+      res = await fetch(pinUrl(record, id), {
+        method,
+        body: method === "PATCH" ? formOf(record) : undefined,
+        headers: { Authorization: "Bearer " + record.token, Accept: "application/json" },
+      });
+    } catch {
+      return { outcome: "retry", network: true };
+    }
+    const body = await res.json().catch(() => ({}));
+    if (res.ok || (method === "DELETE" && res.status === 404)) return { outcome: "sent", pin: method === "PATCH" ? body : null };
+    if (hopeless(res.status)) {
+      // A delete the server refuses (the walk closed) leaves the stored pin, which the list shows again.
+      if (method === "DELETE") return { outcome: "sent", pin: null };
+      return { outcome: "failed", error: { status: res.status, message: body.message || "", field: body.field || null } };
+    }
+    return { outcome: "retry" };
+  }
+
+  /** One pin: send it (marking that it went out), then any change made after an earlier send. */
+  async function deliver(record) {
+    if (record.serverId) return followUp(record, record.serverId);
+    await put({ ...record, attempted: true });
+    const result = await send(record);
+    const stale = record.deleteAfterSend || (record.edited && result.status === 200);
+    if (result.outcome !== "sent" || !stale) return result;
+    const after = await followUp(record, result.pin.id);
+    if (after.outcome !== "sent") await put({ ...record, attempted: true, serverId: result.pin.id });
+    return after.outcome === "sent" && !record.deleteAfterSend ? { ...after, pin: after.pin || result.pin } : after;
+  }
+
+  /** Send every waiting pin, oldest first; stop when the network is gone, go on past a busy server. */
   const flush = () => exclusive(async () => {
     const report = { sent: [], failed: [], waiting: 0, network: false };
     const pending = (await all()).filter((r) => r.state !== "failed");
     for (const [i, record] of pending.entries()) {
-      const result = await send(record);
+      const result = await deliver(record);
       if (result.outcome === "sent") {
         await remove(record.client_id);
-        report.sent.push({ client_id: record.client_id, code: record.code, pin: result.pin });
+        if (!record.deleteAfterSend) report.sent.push({ client_id: record.client_id, code: record.code, pin: result.pin });
       } else if (result.outcome === "failed") {
-        await put({ ...record, state: "failed", error: result.error });
+        const latest = (await get(record.client_id)) || record;
+        await put({ ...latest, state: "failed", error: result.error });
         report.failed.push({ client_id: record.client_id, code: record.code, error: result.error });
-      } else {
-        report.network = Boolean(result.network);
-        report.waiting = pending.length - i;
+      } else if (result.network) {
+        report.network = true;
+        report.waiting += pending.length - i;
         break;
+      } else {
+        report.waiting += 1;  // the server is busy with this one; the next may still go through
       }
     }
     return report;
   });
 
-  /** Change a waiting pin; resolves to false when it was sent in the meantime. */
+  /** Change a waiting pin; resolves to false when it was sent in the meantime. A pin that already went
+   * out once is marked edited, so that a send which finds it stored also sends the change. */
   const update = (id, change) => exclusive(async () => {
     const record = await get(id);
-    if (record) await put(change(record));
+    if (record) await put({ ...change(record), edited: Boolean(record.attempted || record.serverId) });
     return Boolean(record);
   });
 
-  /** Take a pin off the phone because its author deleted it. */
-  const discard = (id) => exclusive(() => remove(id));
+  /** Take a pin off the phone because its author deleted it; one that may have reached the server is
+   * kept, marked, until the server has deleted its copy too. */
+  const discard = (id) => exclusive(async () => {
+    const record = await get(id);
+    if (!record) return false;
+    if (record.attempted || record.serverId) await put({ ...record, deleteAfterSend: true, state: "waiting", error: null });
+    else await remove(id);
+    return true;
+  });
 
   self.WalkQueue = { all, put, update, discard, send, flush };
 })();

@@ -23,8 +23,11 @@ let polygon = L.polygon([], { color: "#0b5cad" }).addTo(map);
 let stops = JSON.parse(stopsField.value || "[]");
 const stopLayer = L.layerGroup().addTo(map);
 
-if (cfg.area && cfg.area.type === "Polygon") {
-  vertices = cfg.area.coordinates[0].slice(0, -1).map(([x, y]) => L.latLng(y, x));
+// A form that came back with an error still holds what was drawn; otherwise start from the saved area.
+const drawn = (() => { try { return JSON.parse(areaField.value); } catch { return null; } })();
+const start = drawn && drawn.type === "Polygon" ? drawn : cfg.area;
+if (start && start.type === "Polygon") {
+  vertices = start.coordinates[0].slice(0, -1).map(([x, y]) => L.latLng(y, x));
 }
 
 function drawArea() {

@@ -86,7 +86,7 @@ map.on("click", (e) => {
   addForm.hidden = false;
   addForm.lat.value = e.latlng.lat.toFixed(7);
   addForm.lon.value = e.latlng.lng.toFixed(7);
-  addForm.querySelector("select, input").focus();
+  addForm.querySelector("select").focus();
 });
 addForm.addEventListener("submit", async (e) => {
   e.preventDefault();
