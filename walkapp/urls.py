@@ -1,8 +1,11 @@
-"""Checks on addresses that come from the outside."""
+"""Checks on addresses and ids that come from the outside."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+
+_ID = re.compile(r"[0-9]{1,15}")
 
 
 def local_path(target: str | None) -> str | None:
@@ -19,3 +22,12 @@ def local_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def parse_id(text: str | None) -> int | None:
+    """A database id typed in a URL or a form: ASCII digits that fit the database, else None.
+
+    str.isdigit() accepts "²" and any length; int() of those fails or overflows the database.
+    """
+    text = (text or "").strip()
+    return int(text) if _ID.fullmatch(text) else None

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from ..urls import parse_id
 from ..vocab import N_
 
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
@@ -65,10 +66,14 @@ def parse_datetime(name: str, text: str, *, end: bool = False) -> dt.datetime:
             value = dt.datetime.fromisoformat(text)
             if value.tzinfo is None:
                 value = value.replace(tzinfo=LOCAL_ZONE)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadRequest(N_("%(name)s: datumet %(value)s går inte att läsa. Skriv till exempel 2024-05-14T18:30:00+02:00."),
                          name=name, value=text) from None
-    return value.astimezone(dt.UTC)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:  # 0001-01-01 in a zone east of UTC
+        raise BadRequest(N_("%(name)s: datumet %(value)s går inte att läsa. Skriv till exempel 2024-05-14T18:30:00+02:00."),
+                         name=name, value=text) from None
 
 
 def window(start: str | None, end: str | None, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -80,12 +85,15 @@ def window(start: str | None, end: str | None, now: dt.datetime) -> tuple[dt.dat
         if high - low > WINDOW:
             raise BadRequest(N_("start_date till end_date får vara högst 90 dagar."))
         return low, high
-    if start:
-        low = parse_datetime("start_date", start)
-        return low, min(low + WINDOW, now)
-    if end:
-        high = parse_datetime("end_date", end, end=True)
-        return high - WINDOW, high
+    try:
+        if start:
+            low = parse_datetime("start_date", start)
+            return low, min(low + WINDOW, now)
+        if end:
+            high = parse_datetime("end_date", end, end=True)
+            return high - WINDOW, high
+    except OverflowError:  # a date at the very end of the calendar
+        raise BadRequest(N_("start_date och end_date måste ligga mellan år 1 och 9999.")) from None
     return now - WINDOW, now
 
 
@@ -158,7 +166,7 @@ class Query:
         ids_text = args.get("service_request_id") or None
         if ids_text:
             # The id list overrides every other filter, the default window included.
-            return cls(ids=[int(v) for v in comma_list(ids_text) if v.isdigit()])
+            return cls(ids=[n for n in map(parse_id, comma_list(ids_text)) if n is not None])
         low, high = window(args.get("start_date") or None, args.get("end_date") or None, now)
         return cls(codes=comma_list(args.get("service_code")), statuses=parse_statuses(args.get("status") or None),
                    low=low, high=high)

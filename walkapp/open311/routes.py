@@ -11,6 +11,7 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 
 from .. import vocab
+from ..urls import parse_id
 from . import bp, formats, georeport, records
 
 FORMATS = ("xml", "json")
@@ -112,7 +113,8 @@ def service_request(request_id: str, fmt: str):
     """One published location as a one-entry list."""
     if fmt not in FORMATS:
         return _error(fmt, 404, _("Okänt format: använd .xml eller .json."))
-    found = _requests([int(request_id)]) if request_id.isdigit() else []
+    number = parse_id(request_id)
+    found = _requests([number]) if number is not None else []
     if not found:
         return _error(fmt, 404, _("Ärendet %(id)s finns inte eller är inte publicerat.", id=request_id))
     return _respond(fmt, "service_requests", formats.Many("service_requests", "request", [found[0].body()]))

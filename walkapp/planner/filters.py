@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from .. import vocab
+from ..urls import parse_id
 
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 
@@ -38,12 +39,9 @@ class Filters:
             value = (args.get(name) or "").strip()
             return value or None
 
-        walk_id = None
-        if text("walk"):
-            try:
-                walk_id = int(text("walk"))
-            except ValueError:
-                errors.append("walk")
+        walk_id = parse_id(text("walk"))
+        if text("walk") and walk_id is None:
+            errors.append("walk")
         start, end = _date(text("from"), errors, "from"), _date(text("to"), errors, "to")
         if start and end and end < start:
             start, end = end, start

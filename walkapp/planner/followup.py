@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from .. import audit, vocab
 from ..models import Location, ResponsibleParty, User
+from ..urls import parse_id
 
 TEXT_MAX = 4000
 NOT_FIXED = "atgardas_ej"
@@ -53,8 +54,8 @@ def read_update(location: Location, form: Mapping[str, str], parties: Mapping[in
         raw = (form["responsible_id"] or "").strip()
         if not raw:
             wanted["responsible_id"] = None
-        elif raw.isdigit() and int(raw) in parties and (parties[int(raw)].active or int(raw) == location.responsible_id):
-            wanted["responsible_id"] = int(raw)
+        elif (number := parse_id(raw)) in parties and (parties[number].active or number == location.responsible_id):
+            wanted["responsible_id"] = number
         else:
             update.errors["responsible_id"] = _("Välj en ansvarig i listan.")
     if "due_date" in form:
