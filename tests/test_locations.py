@@ -192,3 +192,36 @@ def test_hiding_a_pin_updates_its_location_at_once(app, client, walk_with, login
     client.post(f"/leader/pins/{pin_id}/unhide", data={"reason": "Fel av mig"})
     with app.app_context():
         assert db.session.get(Location, loc_id).priority_reasons == before
+
+
+def test_a_leader_cannot_move_another_leaders_pins(app, client, walk_with, make_user, login_as):
+    first = walk_with(TUNNEL)
+    close(app, first)
+    second = walk_with([(3, 2, 2, 1), (6, 1, 2, 2)])
+    close(app, second)
+    other_leader = make_user("leader")
+    with app.app_context():
+        walk = db.session.get(Walk, second)
+        walk.created_by_id = other_leader.id
+        shared = walk_locations(walk)[0]
+        first_pins = sorted(p.id for p in shared.pins if p.walk_id == first)
+        second_pins = [p.id for p in shared.pins if p.walk_id == second]
+        assert len(first_pins) == 4 and len(second_pins) == 2
+        db.session.commit()
+        other = Location(name="Annan", lat=shared.lat, lon=shared.lon)
+        db.session.add(other)
+        db.session.flush()
+        db.session.get(Pin, second_pins[0]).location_id = other.id
+        db.session.commit()
+        other_id, shared_id = other.id, shared.id
+    login_as(user=other_leader)
+    # Splitting with the first walk's pin ids moves none of them.
+    client.post(f"/leader/walks/{second}/locations/{shared_id}/split", data={"pins": [str(i) for i in first_pins]})
+    # Merging the shared location (with the first walk's pins) into another is refused.
+    client.post(f"/leader/walks/{second}/locations/{other_id}/merge", data={"other": str(shared_id)})
+    with app.app_context():
+        assert sorted(p.id for p in db.session.get(Location, shared_id).pins if p.walk_id == first) == first_pins
+        assert db.session.get(Location, shared_id).merged_into_id is None
+    page = client.get(f"/leader/walks/{second}/review").get_data(as_text=True)
+    # The first walk's pins (and their words) are not listed to this leader, only counted.
+    assert "tidigare vandring" not in page and "Före och efter" in page

@@ -214,8 +214,9 @@ def merge(into: Location, other: Location, user: User) -> None:
 
 
 def split(location: Location, pin_ids: list[int], user: User, walk: Walk) -> Location | None:
-    """Move the chosen pins to a new location of their own."""
-    chosen = [p for p in location.pins if p.id in set(pin_ids)]
+    """Move some of this walk's pins to a new location of their own (other walks' pins stay put)."""
+    own = [p for p in location.pins if p.walk_id == walk.id]
+    chosen = [p for p in own if p.id in set(pin_ids)]
     if not chosen or len(chosen) == len(location.pins):
         return None
     new = Location(name="Plats", lat=chosen[0].lat, lon=chosen[0].lon, origin_walk_id=walk.id)
@@ -224,7 +225,7 @@ def split(location: Location, pin_ids: list[int], user: User, walk: Walk) -> Loc
     for pin in chosen:
         pin.location = new
         pin.location_locked = True
-    for pin in location.pins:
+    for pin in own:
         pin.location_locked = True
     audit.record("location_split", user, location=location, new=new.id, note=", ".join(str(p.id) for p in chosen))
     db.session.flush()

@@ -11,6 +11,7 @@ from flask_login import current_user
 from .. import audit, location_facts, locations
 from ..extensions import db
 from ..models import Location, Pin, utcnow
+from ..permissions import leads
 from ..staff import led_walk
 from . import bp
 from .live import participant_numbers
@@ -42,10 +43,12 @@ def review(walk_id: int):
     walk = led_walk(walk_id)
     rows = []
     for location in locations.walk_locations(walk):
-        pins = locations.visible_pins(location)
+        # Other walks' pins count in the figures; their words only for those who lead those walks.
+        counted = locations.visible_pins(location)
+        pins = [p for p in counted if p.walk_id == walk.id or leads(current_user, p.walk)]
         rows.append({
             "location": location,
-            "figures": location_facts.figures(locations.facts(pins)),
+            "figures": location_facts.figures(locations.facts(counted)),
             "pins": sorted(pins, key=lambda p: (p.rating, p.id)),
             "history": locations.per_walk(location),
         })
@@ -103,6 +106,10 @@ def merge_location(walk_id: int, location_id: int):
         flash(_("Välj vilken plats som ska slås ihop med den här."), "error")
         return _back(walk, into.id)
     other = _location_of(walk, request.form.get("other", type=int))
+    if not all(leads(current_user, p.walk) for p in other.pins):
+        # Its pins from another leader's walk would move too: only someone leading both may do that.
+        flash(_("Platsen har punkter från en vandring som du inte leder och kan inte slås ihop här."), "error")
+        return _back(walk, into.id)
     locations.merge(into, other, current_user)
     db.session.commit()
     flash(_("Platserna är sammanslagna."), "success")

@@ -41,11 +41,14 @@ def event_labels() -> dict[str, str]:
 
 
 def _location_page(location, update: followup.Update, form=None, status: int = 200):
-    card = queries.card(location, lambda p: plans(current_user, p.walk))
+    def visible(pin):
+        return plans(current_user, pin.walk)
+
+    card = queries.card(location, visible)
     return render_template(
         "planner/location.html", card=card, location=location, update=update, form=form or {},
         event_labels=event_labels(),
-        parties=access.parties(), events=queries.history(location), walks=queries.location_walks(location),
+        parties=access.parties(), events=queries.history(location), walks=queries.location_walks(location, visible),
         back=local_path(request.args.get("next") or request.form.get("next")),
     ), status
 

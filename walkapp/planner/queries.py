@@ -131,11 +131,12 @@ def location_counts() -> dict[int, int]:
     return dict(rows.all())
 
 
-def location_walks(location: Location) -> list[Walk]:
-    """The walks whose visible pins make up this location."""
+def location_walks(location: Location, pin_ok: Callable[[Pin], bool]) -> list[Walk]:
+    """The walks whose visible pins make up this location, of those the viewer may see."""
     seen: dict[int, Walk] = {}
     for pin in locs.visible_pins(location):
-        seen.setdefault(pin.walk_id, pin.walk)
+        if pin_ok(pin):
+            seen.setdefault(pin.walk_id, pin.walk)
     return sorted(seen.values(), key=lambda w: (w.starts_at or w.created_at, w.id))
 
 
