@@ -176,11 +176,16 @@ def test_leader_adds_a_staff_pin(app, client, login_as, make_walk):
     resp = client.post(f"/leader/walks/{walk_id}/pins", data={"lat": str(VARBERG[0]), "lon": str(VARBERG[1]), "rating": "1",
                                                             "categories": ["belysning"], "comment": "Trasig lampa"})
     assert resp.status_code == 201 and resp.get_json()["staff"] is True
+    again = client.post(f"/leader/walks/{walk_id}/pins", data={"lat": str(VARBERG[0]), "lon": str(VARBERG[1]), "rating": "1",
+                                                             "client_id": "staff-pin-0001"})
+    twice = client.post(f"/leader/walks/{walk_id}/pins", data={"lat": str(VARBERG[0]), "lon": str(VARBERG[1]), "rating": "1",
+                                                             "client_id": "staff-pin-0001"})
+    assert (again.status_code, twice.status_code) == (201, 200) and again.get_json()["id"] == twice.get_json()["id"]
     bad = client.post(f"/leader/walks/{walk_id}/pins", data={"lat": "58", "lon": str(VARBERG[1]), "rating": "1"})
     assert (bad.status_code, bad.get_json()["error"]) == (400, "outside_area")
     with app.app_context():
         pin = db.session.scalar(select(Pin))
-        assert pin.user_id == leader.id and pin.participant_id is None and db.session.scalar(select(func.count()).select_from(Pin)) == 1
+        assert pin.user_id == leader.id and pin.participant_id is None and db.session.scalar(select(func.count()).select_from(Pin)) == 2
 
 
 @pytest.fixture

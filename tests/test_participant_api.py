@@ -436,6 +436,20 @@ def test_cannot_change_pins_after_the_walk_closed(app, client, walk, token, make
     assert stored(app)[0] == 1
 
 
+def test_a_moderated_pin_cannot_be_changed_by_its_author(app, client, walk, token, make_pin):
+    pin = make_pin(walk, token, comment="Kalle bor här").get_json()
+    with app.app_context():
+        stored = db.session.get(Pin, pin["id"])
+        stored.comment_original, stored.comment = stored.comment, "[borttaget] bor här"
+        db.session.commit()
+    resp = client.patch(f"/api/v1/pins/{pin['id']}", data={"comment": "Kalle bor här"}, headers=auth(token))
+    assert (resp.status_code, resp.get_json()["error"]) == (409, "pin_moderated")
+    assert_matches("patch", "/pins/{pin_id}", resp)
+    with app.app_context():
+        assert db.session.get(Pin, pin["id"]).comment == "[borttaget] bor här"
+    assert client.delete(f"/api/v1/pins/{pin['id']}", headers=auth(token)).status_code == 204
+
+
 def test_bad_update_changes_nothing(app, client, walk, token, make_pin):
     pin = make_pin(walk, token).get_json()
     resp = client.patch(f"/api/v1/pins/{pin['id']}", data={"rating": "3", "comment": "x" * 2001}, headers=auth(token))

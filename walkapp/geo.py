@@ -99,10 +99,10 @@ def distance_to_area_m(area, lat: float, lon: float) -> float:
 
 
 def parse_area(geojson: dict):
-    """A walk area from GeoJSON: a valid, non-empty Polygon or MultiPolygon in lon/lat, else ValueError."""
+    """A walk area from GeoJSON: a valid, non-empty Polygon in lon/lat, else ValueError."""
     from shapely.geometry import shape
 
-    if not isinstance(geojson, dict) or geojson.get("type") not in ("Polygon", "MultiPolygon"):
+    if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
         raise ValueError("area must be a GeoJSON Polygon")
     geom = shape(geojson)
     if geom.is_empty or not geom.is_valid or geom.area == 0:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit, pin_input, vocab
 from ..errors import ApiError
+from ..participant.api import checked
 from ..extensions import db
 from ..models import Participant, Pin, Walk, utcnow
 from ..staff import led_walk
@@ -108,16 +109,17 @@ def _parse_cursor(raw: str | None) -> dt.datetime | None:
 
 @bp.post("/walks/<int:walk_id>/pins")
 def add_staff_pin(walk_id: int):
-    """The leader adds a pin of their own (marked as staff) from the dashboard."""
+    """The leader adds a pin of their own (marked as staff) from the dashboard; a double send stores it once."""
     walk = led_walk(walk_id)
     if walk.status != "open":
         raise ApiError(409, "walk_not_open", _("Vandringen är inte öppen."))
     form = pin_input.Form(request.form, request.form.getlist)
-    try:
-        values = pin_input.parse_new_pin(form, walk_rules(walk))
-    except pin_input.InputError as err:
-        raise ApiError(err.status, err.code, _(err.message, **err.params), err.field) from None
-    pin = Pin(walk=walk, user_id=current_user.id, client_id=form.get("client_id") or str(uuid.uuid4()), **values)
+    client_id = checked(pin_input.client_id, form) if form.get("client_id") else str(uuid.uuid4())
+    existing = db.session.scalar(select(Pin).where(Pin.walk_id == walk.id, Pin.client_id == client_id))
+    if existing is not None:
+        return jsonify(staff_pin_json(existing, {})), 200
+    values = checked(pin_input.parse_new_pin, form, walk_rules(walk))
+    pin = Pin(walk=walk, user_id=current_user.id, client_id=client_id, **values)
     pin.light = pin.light or walk.light
     db.session.add(pin)
     db.session.flush()

@@ -8,8 +8,11 @@ container, JSON drops the root and shows a container of repeated children as an 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 MIMETYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; charset=utf-8"}
@@ -60,7 +63,8 @@ def _fill(element: ET.Element, value) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        # XML 1.0 cannot carry most control characters; a pasted one would make the document unreadable.
+        element.text = _XML_INVALID.sub("", str(value))
 
 
 def render(fmt: str, root: str, body) -> tuple[str, str]:

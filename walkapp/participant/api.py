@@ -266,6 +266,9 @@ def list_pins(join_code: str):
 def update_pin(pin_id: int):
     """Change your own pin while the walk is open: any of its fields, its photo too."""
     pin, _participant = own_pin(pin_id)
+    if pin.hidden or pin.comment_original is not None:
+        # The leader has hidden it or removed words from it: changing it could undo that.
+        raise ApiError(409, "pin_moderated", gettext("Ledaren har redan granskat den här punkten, så den går inte att ändra. Du kan ta bort den och göra en ny."))
     form = form_fields()
     values = checked(pin_input.parse_pin_update, form, walk_rules(pin.walk))
     processed = uploaded_photo()

@@ -84,6 +84,8 @@ addButton.addEventListener("click", () => {
 map.on("click", (e) => {
   if (!adding) return;
   addForm.hidden = false;
+  // One id per pin: a double click or a retry stores it once.
+  addForm.client_id.value = addForm.client_id.value || crypto.randomUUID();
   addForm.lat.value = e.latlng.lat.toFixed(7);
   addForm.lon.value = e.latlng.lng.toFixed(7);
   addForm.querySelector("select").focus();
@@ -100,6 +102,7 @@ addForm.addEventListener("submit", async (e) => {
   message.textContent = T.added;
   upsert(body);
   addForm.reset();
+  addForm.client_id.value = "";
   addForm.hidden = true;
   adding = false;
   addButton.setAttribute("aria-pressed", "false");
