@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, request, send_file
+from flask import Blueprint, abort, current_app, send_file
 from flask_login import current_user
-from sqlalchemy import select
 
 from . import photos
 from .extensions import db
-from .models import Participant, Pin, hash_token
+from .models import Pin
 from .permissions import may_see_photo
+from .tokens import bearer_token, participant_for
 
 bp = Blueprint("media", __name__)
-
-
-def _participant_id() -> int | None:
-    auth = request.headers.get("Authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return db.session.scalar(select(Participant.id).where(Participant.token_hash == hash_token(token.strip())))
 
 
 @bp.get("/photos/<int:pin_id>/<any(full, thumb):size>.jpg")
@@ -28,7 +20,7 @@ def photo(pin_id: int, size: str):
     pin = db.session.get(Pin, pin_id)
     if pin is None or pin.photo is None:
         abort(404)
-    if not may_see_photo(current_user, _participant_id(), pin):
+    if not may_see_photo(current_user, getattr(participant_for(bearer_token()), "id", None), pin):
         # Same answer as a missing photo: do not reveal that one exists.
         abort(404)
     path = photos.photo_path(current_app.config["UPLOAD_DIR"], pin.photo.sha256, size)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
+
+# Walks happen in Sweden: dates typed and shown by people are Swedish local time.
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 
 
 def iso_utc(value: dt.datetime | None) -> str | None:

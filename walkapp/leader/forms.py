@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import re
 import unicodedata
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,8 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import geo, vocab
-
-LOCAL_TZ = ZoneInfo("Europe/Stockholm")
+from ..timefmt import LOCAL_ZONE
 
 
 def slug(label: str) -> str:
@@ -121,7 +119,7 @@ class WalkForm(FlaskForm):
         """The local date and time typed, as naive UTC."""
         if self.starts_at.data is None:
             return None
-        return self.starts_at.data.replace(tzinfo=LOCAL_TZ).astimezone(dt.UTC).replace(tzinfo=None)
+        return self.starts_at.data.replace(tzinfo=LOCAL_ZONE).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def parsed_stops(text: str | None) -> list[dict]:
@@ -151,4 +149,4 @@ def local_input_value(value: dt.datetime | None) -> dt.datetime | None:
     """A UTC database time as the local time a datetime-local field shows."""
     if value is None:
         return None
-    return value.replace(tzinfo=dt.UTC).astimezone(LOCAL_TZ).replace(tzinfo=None)
+    return value.replace(tzinfo=dt.UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)

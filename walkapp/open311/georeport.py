@@ -9,12 +9,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from ..urls import parse_id
 from ..vocab import N_
+from ..timefmt import LOCAL_ZONE
 
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 WINDOW = dt.timedelta(days=90)
 MAX_RESULTS = 1000
 

@@ -14,9 +14,10 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import location_facts, vocab
+from .. import location_facts
 from .. import locations as locs
 from ..extensions import db
+from ..planner.queries import category_labels
 from ..models import AuditEvent, Location, Pin, Walk
 from ..permissions import public_photo
 from . import georeport
@@ -32,10 +33,7 @@ def public_walks() -> list[Walk]:
 
 def services(walks: list[Walk]) -> list[dict]:
     """One service per category: the default list, then categories published walks added."""
-    labels = dict(vocab.CATEGORIES)
-    for walk in walks:
-        for c in walk.categories or ():
-            labels.setdefault(c["key"], c["label"])
+    labels = category_labels(walks)
     return [{"service_code": key, "service_name": label, "description": "", "metadata": False,
              "type": "realtime", "group": GROUP} for key, label in labels.items()]
 
@@ -56,8 +54,7 @@ def service_requests(photo_url: Callable[[int], str], status_labels: dict[str, s
         query = query.where(Location.id.in_(ids))
     rows = db.session.scalars(query).unique().all()
     closed_at = _closing_times([loc.id for loc in rows if loc.status in CLOSED])
-    labels = {k: v for w in public_walks() for k, v in ((c["key"], c["label"]) for c in w.categories or ())}
-    labels = {**vocab.CATEGORIES, **labels}
+    labels = category_labels(public_walks())
     out = []
     for location in rows:
         pins = [p for p in locs.visible_pins(location) if _public(p)]

@@ -17,6 +17,7 @@ from ..locations import cluster_walk
 from ..models import Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
 from ..timefmt import iso_utc
+from ..tokens import bearer_token, participant_for
 from ..walks import find_walk_by_code, walk_rules
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -47,11 +48,10 @@ def require_open(walk: Walk) -> None:
 
 
 def current_participant(walk: Walk) -> Participant:
-    auth = request.headers.get("Authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token()
+    if token is None:
         raise ApiError(401, "token_missing", gettext("Du behöver gå med i vandringen först."))
-    participant = db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token.strip())))
+    participant = participant_for(token)
     if participant is None or participant.walk_id != walk.id:
         raise ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
     return participant

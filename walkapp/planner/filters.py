@@ -9,12 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from .. import vocab
 from ..urls import parse_id
-
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+from ..timefmt import LOCAL_ZONE
 
 
 @dataclass(frozen=True)
