@@ -38,3 +38,12 @@ def test_retention_deletes_photos_and_comments_of_old_walks_only(app, runner, ma
         assert db.session.scalar(select(func.count()).select_from(Location)) == locations_before
     files = [f for _, _, fs in os.walk(app.config["UPLOAD_DIR"]) for f in fs]
     assert len(files) == 2  # the recent walk's photo and its thumbnail
+
+
+def test_a_walk_left_open_is_purged_too(app, runner, make_walk, join, make_pin):
+    code = make_walk(title="Glömd")
+    make_pin(code, join(code), comment="Gammal kommentar", photo=photo_samples.png_bytes())
+    with app.app_context():
+        db.session.scalar(select(Walk)).created_at = utcnow() - dt.timedelta(days=400)
+        db.session.commit()
+    assert "1 photos and 1 comments deleted from 1 walks" in runner.invoke(args=["retention", "--days", "365"]).output

@@ -41,7 +41,7 @@ class ClusterReport:
         return text
 
 
-def cluster_walk(walk: Walk, user: User | None = None) -> ClusterReport:
+def cluster_walk(walk: Walk) -> ClusterReport:
     """Group the walk's visible pins into locations, joining locations of earlier walks where they overlap.
 
     Safe to run again: pins staff placed by hand stay where they are, a group keeps the location

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from . import audit, pinstore
 from .extensions import db
@@ -21,9 +21,11 @@ class RetentionReport:
 
 
 def expired_walks(days: int, now: dt.datetime | None = None) -> list[Walk]:
-    """Closed walks whose closing lies more than `days` days back."""
+    """Walks closed more than `days` days ago, and walks never closed that were created that long ago."""
     cutoff = (now or utcnow()) - dt.timedelta(days=days)
-    return db.session.scalars(select(Walk).where(Walk.status == "closed", Walk.closed_at < cutoff)).all()
+    closed_long_ago = and_(Walk.closed_at.is_not(None), Walk.closed_at < cutoff)
+    never_closed = and_(Walk.closed_at.is_(None), Walk.created_at < cutoff)
+    return db.session.scalars(select(Walk).where(or_(closed_long_ago, never_closed))).all()
 
 
 def apply_retention(days: int, now: dt.datetime | None = None) -> RetentionReport:

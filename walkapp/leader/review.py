@@ -72,7 +72,7 @@ def review(walk_id: int):
 def recluster(walk_id: int):
     """Build the locations again from the pins (staff edits are kept)."""
     walk = led_walk(walk_id)
-    report = locations.cluster_walk(walk, current_user)
+    report = locations.cluster_walk(walk)
     audit.record("walk_clustered", current_user, walk=walk, note=report.summary())
     db.session.commit()
     flash(report.summary(), "success")
@@ -158,7 +158,7 @@ def place_pin(walk_id: int, pin_id: int):
     locations.place_pin(pin, lat, lon, current_user)
     db.session.flush()
     if walk.status == "closed":
-        locations.cluster_walk(walk, current_user)
+        locations.cluster_walk(walk)
     db.session.commit()
     flash(_("Punkten är placerad."), "success")
     return _back(walk, pin.location_id)
