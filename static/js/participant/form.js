@@ -250,7 +250,8 @@ async function changeWaiting(record, fields, photo) {
   // Every way of giving the place is cleared first; the form's fields then bring the one chosen now.
   const where = { lat: null, lon: null, accuracy_m: null, stop: null, place_description: null };
   const kept = await outbox.update(record.client_id, (r) => ({
-    ...r, state: "waiting", error: null,
+    // The current token: after joining again, the old one would keep failing.
+    ...r, state: "waiting", error: null, token: session.token,
     fields: { ...r.fields, ...where, ...fields },
     photo: state.removePhoto ? null : photo || r.photo,
   }));

@@ -27,7 +27,8 @@ export async function waiting(code) {
 export async function enqueue(record) {
   await queue.put(record);
   askForSync();
-  await flush();
+  // Kept on the phone is what counts: the send report arrives through onChange, however slow the network.
+  flush().catch(() => null);
 }
 
 /** Change a pin that waits; false when it was sent meanwhile. */

@@ -60,7 +60,7 @@ async function poll() {
   try {
     const url = cfg.feedUrl + (cursor ? "?since=" + encodeURIComponent(cursor) : "");
     const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-    if (!response.ok) throw new Error(response.status);
+    if (!response.ok || !(response.headers.get("Content-Type") || "").includes("json")) throw new Error(response.status);
     const data = await response.json();
     data.pins.forEach(upsert);
     const alive = new Set(data.ids);
@@ -96,9 +96,9 @@ addForm.addEventListener("submit", async (e) => {
     method: "POST", body: new FormData(addForm), credentials: "same-origin",
     headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
   });
-  const body = await response.json();
   const message = document.getElementById("staff-pin-message");
-  if (!response.ok) { message.textContent = body.message; return; }
+  const body = await response.json().catch(() => null);
+  if (!response.ok || !body) { message.textContent = body ? body.message : T.offline; return; }
   message.textContent = T.added;
   upsert(body);
   addForm.reset();
@@ -107,7 +107,16 @@ addForm.addEventListener("submit", async (e) => {
   adding = false;
   addButton.setAttribute("aria-pressed", "false");
 });
-addForm.querySelector("[data-cancel]").addEventListener("click", () => { addForm.hidden = true; });
+addForm.querySelector("[data-cancel]").addEventListener("click", () => {
+  addForm.hidden = true;
+  adding = false;
+  addButton.setAttribute("aria-pressed", "false");
+  document.getElementById("live-map").classList.remove("picking");
+});
 
-poll();
-setInterval(poll, cfg.pollSeconds * 1000);
+// The next poll starts when the last one has answered, so answers never arrive out of order.
+async function pollForever() {
+  await poll();
+  setTimeout(pollForever, cfg.pollSeconds * 1000);
+}
+pollForever();
