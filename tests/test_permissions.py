@@ -12,7 +12,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 from tests import photo_samples
 from walkapp import create_app
 from walkapp.extensions import db
-from walkapp.models import Location, Pin, ResponsibleParty, User, Walk
+from walkapp.models import Pin, ResponsibleParty, Walk
 from walkapp.permissions import AREA_ROLES
 
 _APP = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
