@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shapely.geometry import Point
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -52,7 +53,7 @@ def test_demo_loads_once_and_prints_logins_once(app, runner):
         assert {p.rating for p in pins} == {1, 2, 3, 4}
         assert len({c for p in pins for c in p.categories}) >= 8
         assert photos == 12
-        assert all(walk.area.covers(__import__("shapely").Point(p.lon, p.lat)) for p in pins)
+        assert all(walk.area.covers(Point(p.lon, p.lat)) for p in pins)
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already loaded" in second.output
     assert "ledare@example.org" not in second.output

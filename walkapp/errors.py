@@ -56,9 +56,10 @@ def register(app: Flask) -> None:
             code, message = _generic_messages().get(err.code, ("error", _("Något gick fel. Försök igen.")))
             resp = jsonify({"error": code, "message": message, "field": None})
             resp.status_code = err.code or 500
+            headers = dict(err.get_headers())
             for key in ("Retry-After", "Allow"):
-                if err.get_headers() and key in dict(err.get_headers()):
-                    resp.headers[key] = dict(err.get_headers())[key]
+                if key in headers:
+                    resp.headers[key] = headers[key]
             return resp
         template = "errors/%d.html" % err.code if err.code in (403, 404, 429) else "errors/generic.html"
         return render_template(template, error=err), err.code

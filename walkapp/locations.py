@@ -7,12 +7,12 @@ import json
 from dataclasses import dataclass, field
 
 from flask_babel import gettext, ngettext
-from shapely.geometry import Point
 from sqlalchemy import select
 
-from . import audit, clustering, location_facts
+from . import audit, clustering, geo, location_facts
 from .extensions import db
 from .models import Location, Pin, User, Walk
+from .pin_input import MAX_AREA_SLACK_M
 
 NEARBY_M = 200.0
 
@@ -26,7 +26,6 @@ class ClusterReport:
     new: int = 0
     joined_earlier: int = 0
     unplaced: int = 0
-    removed: int = 0
     location_ids: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -81,8 +80,8 @@ def cluster_walk(walk: Walk) -> ClusterReport:
 
     for location_id in touched | before | {p.location_id for p in pins if p.location_locked and p.location_id}:
         location = db.session.get(Location, location_id)
-        if location is not None and not refresh(location):
-            report.removed += 1
+        if location is not None:
+            refresh(location)
     report.location_ids = sorted(touched | {p.location_id for p in pins if p.location_locked and p.location_id})
     report.locations = len(report.location_ids)
     return report
@@ -269,6 +268,6 @@ def per_walk(location: Location) -> list[dict]:
 
 
 def distance_from_area_ok(walk: Walk, lat: float, lon: float) -> bool:
-    """Whether a point lies in the walk's area (for placing pins by hand)."""
-    return walk.area.buffer(0.002).contains(Point(lon, lat))
+    """Whether a point lies in the walk's area, with the same slack a phone's pin gets."""
+    return geo.distance_to_area_m(walk.area, lat, lon) <= MAX_AREA_SLACK_M
 

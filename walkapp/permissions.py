@@ -40,6 +40,17 @@ def plans(user: User | None, walk: Walk) -> bool:
     return user.role == "admin" or (user.role == "planner" and walk.published_at is not None)
 
 
+def shown_to_planners(photo_hidden: bool, pin_hidden: bool, approved: bool, needs_approval: bool) -> bool:
+    """The planners' photo rule: not removed, pin not hidden, and approved where the walk asks for it."""
+    return not photo_hidden and not pin_hidden and (approved or not needs_approval)
+
+
+def planner_photo(pin: Pin) -> bool:
+    """Whether planner pages may show this pin's photo."""
+    photo = pin.photo
+    return photo is not None and shown_to_planners(photo.hidden, pin.hidden, photo.approved, pin.walk.photo_approval)
+
+
 def public_photo(pin: Pin, photo: Photo) -> bool:
     """Whether a photo may appear on the public feedback page: approved, not hidden, published."""
     return (
@@ -60,5 +71,5 @@ def may_see_photo(user: User | None, participant_id: int | None, pin: Pin) -> bo
     if leads(user, pin.walk):
         return True
     if plans(user, pin.walk):
-        return not (photo.hidden or pin.hidden) and (photo.approved or not pin.walk.photo_approval)
+        return planner_photo(pin)
     return public_photo(pin, photo)

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Location, Pin, utcnow
 from ..permissions import leads
 from ..staff import led_walk
+from ..urls import parse_id
 from . import bp
 from .live import participant_numbers
 from .walks import unpublish
@@ -23,6 +24,12 @@ def _location_of(walk, location_id: int) -> Location:
     if not any(p.walk_id == walk.id for p in location.pins):
         abort(404)
     return location
+
+
+def _chosen_location(walk, field: str) -> Location | None:
+    """The location picked in a form field (404 if it is not this walk's), or None when none was picked."""
+    location_id = parse_id(request.form.get(field))
+    return _location_of(walk, location_id) if location_id is not None else None
 
 
 def _pin_of(walk, pin_id: int) -> Pin:
@@ -102,10 +109,10 @@ def merge_location(walk_id: int, location_id: int):
     """Merge another location into this one."""
     walk = led_walk(walk_id)
     into = _location_of(walk, location_id)
-    if not request.form.get("other", type=int):
+    other = _chosen_location(walk, "other")
+    if other is None:
         flash(_("Välj vilken plats som ska slås ihop med den här."), "error")
         return _back(walk, into.id)
-    other = _location_of(walk, request.form.get("other", type=int))
     if not all(leads(current_user, p.walk) for p in other.pins):
         # Its pins from another leader's walk would move too: only someone leading both may do that.
         flash(_("Platsen har punkter från en vandring som du inte leder och kan inte slås ihop här."), "error")
@@ -135,10 +142,10 @@ def move_pin(walk_id: int, pin_id: int):
     """Put a pin in another location."""
     walk = led_walk(walk_id)
     pin = _pin_of(walk, pin_id)
-    if not request.form.get("location", type=int):
+    target = _chosen_location(walk, "location")
+    if target is None:
         flash(_("Välj vilken plats punkten ska flyttas till."), "error")
         return _back(walk, pin.location_id)
-    target = _location_of(walk, request.form.get("location", type=int))
     locations.move_pin(pin, target, current_user)
     db.session.commit()
     flash(_("Punkten är flyttad."), "success")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -100,8 +101,6 @@ def own_pin(pin_id: int) -> tuple[Pin, Participant]:
 
 def walk_json(walk: Walk) -> dict:
     """What a phone needs to show the walk."""
-    import json
-
     return {
         "code": walk.join_code,
         "title": walk.title,

@@ -15,6 +15,7 @@ from .. import locations as locs
 from .. import location_facts, maps, vocab
 from ..extensions import db
 from ..models import AuditEvent, Location, Photo, Pin, Walk
+from ..permissions import planner_photo, shown_to_planners
 from .filters import Filters
 
 
@@ -28,13 +29,6 @@ def published_walks() -> list[Walk]:
 def is_published(walk: Walk) -> bool:
     """The planner area's lists show published walks only, for planners and admins alike."""
     return walk.published_at is not None
-
-
-def staff_photo(pin: Pin) -> bool:
-    """Whether the planner pages show this pin's photo: not removed, and approved where the walk asks for it."""
-    photo = pin.photo
-    return (photo is not None and not photo.hidden and not pin.hidden
-            and (photo.approved or not pin.walk.photo_approval))
 
 
 def category_labels(walks: list[Walk]) -> dict[str, str]:
@@ -63,7 +57,7 @@ class Card:
     @property
     def photos(self) -> list[Pin]:
         """Pins whose photo the planner pages may show, the location's best photo first."""
-        shown = [p for p in self.pins if staff_photo(p)]
+        shown = [p for p in self.pins if planner_photo(p)]
         order = {f.id: location_facts.photo_order(f) for f in locs.facts(shown)}
         return sorted(shown, key=lambda p: order[p.id])
 
@@ -193,7 +187,8 @@ def map_records(filters: Filters) -> tuple[list[maps.MapLocation], list[maps.Map
         categories = tuple(categories or ())
         if filters.category and filters.category not in categories:
             continue
-        photo = photo_id is not None and not photo_hidden and (photo_approved or not needs_approval)
+        # Hidden pins are filtered out by the query.
+        photo = photo_id is not None and shown_to_planners(photo_hidden, False, photo_approved, needs_approval)
         pins.append(maps.MapPin(pin_id, lat, lon, rating, categories, comment, light, walk_id, photo))
         if location_id is not None:
             author = f"p:{participant_id}" if participant_id else f"u:{user_id}"
