@@ -43,8 +43,11 @@ def _findings(places, pins, **kw) -> folium.Map:
                              location_url="/planner/locations/{id}", center=(57.1, 12.25), **kw)
 
 
-def _payloads(script: str, factory: str) -> list:
-    return [json.loads(m) for m in re.findall(rf"walkappMaps\.{factory}\((.*)\);", script)]
+def _payloads(parts: maps.Embedded, factory: str) -> list:
+    """The data each layer of this kind reads: its island, named in the script."""
+    islands = {key: json.loads(value) for key, value in parts.islands}
+    names = re.findall(rf'walkappMaps\.{factory}\(walkappMaps\.data\("([\w-]+)"\)\);', parts.script)
+    return [islands[name] for name in names]
 
 
 def test_every_asset_is_local():
@@ -70,22 +73,27 @@ def test_user_text_cannot_leave_the_json():
     hostile = HOSTILE + "</script><script>alert(1)</script>'\u2028"
     m = _findings(_places(1, name=hostile), _pins(3, comment=hostile))
     parts = maps.embed(m)
-    assert "</script>" not in parts.script and "<img" not in parts.script
-    pins = _payloads(parts.script, "pins")[0]
+    assert hostile not in parts.script and "Tunneln" not in parts.script  # no data in folium's script at all
+    assert not any("</script>" in island or "<img" in island or "\u2028" in island for _id, island in parts.islands)
+    pins = _payloads(parts, "pins")[0]
     assert {row[5] for row in pins["rows"]} == {hostile}
-    assert _payloads(parts.script, "locations")[0]["rows"][0][3] == hostile
+    assert _payloads(parts, "locations")[0]["rows"][0][3] == hostile
 
 
 def test_layers_and_control():
     m = _findings(_places(4), _pins(12))
-    script = maps.embed(m).script
-    assert "L.control.layers" in script and "L.heatLayer" in script
+    parts = maps.embed(m)
+    script = parts.script
+    assert "L.control.layers" in script
     overlays = re.search(r"overlays\s*:\s*\{(.*?)\}", script, re.S).group(1)
     assert [json.loads(k) for k in re.findall(r'("[^"]+")\s*:', overlays)] == ["Utbredning", "Platser", "Punkter", "Värme"]
-    locations = _payloads(script, "locations")[0]
+    locations = _payloads(parts, "locations")[0]
     assert len(locations["rows"]) == 4 and locations["locationUrl"] == "/planner/locations/{id}"
-    heat = re.search(r"L\.heatLayer\(\s*(\[.*?\]\]),", script, re.S).group(1)
-    assert len(json.loads(heat)) == 6  # only the unsafe pins (ratings 1 and 2)
+    # The heat map reads the pins' island (sent once) and weighs only the unsafe ratings.
+    (heat,) = _payloads(parts, "heat")
+    assert heat is _payloads(parts, "pins")[0] or heat == _payloads(parts, "pins")[0]
+    assert heat["heatWeights"] == {"1": 1.0, "2": 0.6}
+    assert len(parts.islands) == 3  # footprints, locations, pins
 
 
 def test_only_default_layers_are_shown():
@@ -98,7 +106,7 @@ def test_only_default_layers_are_shown():
 def test_ten_thousand_pins_are_one_array():
     m = _findings(_places(1000), _pins(10_000))
     parts = maps.embed(m)
-    assert len(_payloads(parts.script, "pins")[0]["rows"]) == 10_000
+    assert len(_payloads(parts, "pins")[0]["rows"]) == 10_000
     assert parts.script.count("L.marker(") == 0  # no per-pin objects in the page
 
 
@@ -111,9 +119,9 @@ def test_embed_keeps_page_wide_rules_out():
 def test_overview_numbers_places():
     area = {"type": "Polygon", "coordinates": [[[12.24, 57.1], [12.26, 57.1], [12.26, 57.11], [12.24, 57.1]]]}
     places = [maps.NumberedPlace(i, f"Plats {i}", 57.105, 12.25, 50.0, False) for i in (1, 2)]
-    script = maps.embed(maps.overview_map(places, tiles=TILES, assets=ASSETS, area=area, center=(57.1, 12.25), text=TEXT)).script
-    assert [r[0] for r in _payloads(script, "numbered")[0]["rows"]] == [1, 2]
-    assert _payloads(script, "area")[0] == area
+    parts = maps.embed(maps.overview_map(places, tiles=TILES, assets=ASSETS, area=area, center=(57.1, 12.25), text=TEXT))
+    assert [r[0] for r in _payloads(parts, "numbered")[0]["rows"]] == [1, 2]
+    assert _payloads(parts, "area")[0] == area
 
 
 @pytest.mark.parametrize("priority, safe, band", [(0, True, 0), (5, False, 1), (25, False, 2), (45, False, 3), (80, False, 4)])

@@ -2,10 +2,19 @@
 
 Builders take plain records and return a folium.Map; they never touch the request. Every asset is
 served from our own static/ folder: the CDN lists folium keeps on its classes are replaced on each
-instance (never on the class, where one change would leak into every later map). Data goes to the
-browser as one JSON payload per layer and static/js/planner/maps.js builds markers and popups from
-it with textContent, so user text never becomes HTML and 10,000 pins cost one array, not 10,000
-Python objects.
+instance (never on the class, where one change would leak into every later map).
+
+THE RULE: no data ever enters folium's scripts. folium and branca render each element's script and
+then compile the result again as a Jinja template (`branca.element.Element(text)` builds a
+`jinja2.Template`), so any text inside a layer's script is template source: a comment "{{ 7*7 }}"
+would come out as 49, "{% raw %}" would break the page, and "{{ cycler.__init__.__globals__.os… }}"
+would run commands on the server. So every layer's data, user text or not, travels in a
+`<script type="application/json">` island that our own autoescaped template writes (see
+`embed()` and `Embedded.islands`); the folium script only names the island by its generated id, and
+static/js/planner/maps.js reads it and builds markers and popups with textContent, so user text never
+becomes HTML either. Never pass user text to folium (no Popup, Tooltip, Marker title, GeoJson
+properties, HeatMap data or layer names from people), nor to `Template(...)`, `from_string` or
+`render_template_string` anywhere in the app: tests/test_template_injection.py checks both.
 """
 
 from __future__ import annotations
@@ -17,12 +26,13 @@ from dataclasses import dataclass
 import folium
 from folium.elements import JSCSSMixin
 from folium.map import Layer
-from folium.plugins import HeatMap
 from folium.template import Template
 from markupsafe import Markup
 
 from . import vocab
 
+# Unsafe pins on the heat map: "Mycket otryggt" weighs more than "Ganska otryggt"; safe pins not at all.
+HEAT_WEIGHTS = {1: 1.0, 2: 0.6}
 # The layers shown when the map opens; the others are one tick away in the layer control.
 DEFAULT_LAYERS = frozenset({"footprints", "locations"})
 ALL_LAYERS = frozenset({"footprints", "locations", "pins", "heat"})
@@ -120,41 +130,54 @@ class NumberedPlace:
 
 @dataclass(frozen=True)
 class Embedded:
-    """A rendered map in three parts for one of our pages: asset links, the map element, its script."""
+    """A rendered map for one of our pages: asset links, the map element, its script, and its data.
+
+    `islands` are (element id, JSON) pairs that our own template writes as
+    `<script type="application/json">` blocks; they never pass through folium's template compiler.
+    """
 
     links: Markup
     html: Markup
     script: Markup
+    islands: tuple[tuple[str, Markup], ...] = ()
 
 
 class ScriptLayer(JSCSSMixin, Layer):
-    """A layer that maps.js builds in the browser from one JSON payload."""
+    """A layer that maps.js builds in the browser from a JSON island (never from the script itself).
+
+    The script names the island only by an id made from folium's own generated name, so nothing but
+    identifiers ever reaches folium's template compiler. `source` lets a layer read another layer's
+    island (the heat map is derived from the pins in the browser, not sent twice).
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = walkappMaps.{{ this.factory }}({{ this.payload }});
+            var {{ this.get_name() }} = walkappMaps.{{ this.factory }}(walkappMaps.data("{{ this.island_id }}"));
         {% endmacro %}
         """
     )
 
     def __init__(self, factory: str, payload, name: str, assets: Assets, *, show: bool = True,
-                 control: bool = True, js: Iterable[tuple[str, str]] = (), css: Iterable[tuple[str, str]] = ()):
+                 control: bool = True, js: Iterable[tuple[str, str]] = (), css: Iterable[tuple[str, str]] = (),
+                 source: ScriptLayer | None = None):
         super().__init__(name=name, overlay=True, control=control, show=show)
         self._name = "ScriptLayer"
         if not factory.isidentifier():
             raise ValueError(f"not a factory name: {factory!r}")
         self.factory = factory
-        self.payload = script_json(payload)
+        self.source = source
+        self.payload = None if source is not None else payload
+        self.island_id = source.island_id if source is not None else "map-data-" + self.get_name()
         self.default_js = [*assets.our_js(), *js]
         self.default_css = list(css)
 
 
-def script_json(value) -> str:
+def script_json(value) -> Markup:
     """JSON that is safe inside a <script> element: no <, >, & or ' left to close or confuse it."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                  .replace("'", "\\u0027").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
 def base_map(tiles: Tiles, assets: Assets, center: Sequence[float], zoom: int = 15) -> folium.Map:
@@ -226,14 +249,12 @@ def findings_map(locations: Sequence[MapLocation], pins: Sequence[MapPin], *, ti
          lights.index(p.light) if p.light in vocab.LIGHT else -1]
         for p in pins
     ]
-    ScriptLayer("pins", {**common, "rows": pin_rows}, text["layer_pins"], assets, show="pins" in show,
-                js=assets.cluster_js(), css=assets.cluster_css()).add_to(m)
-
-    # Unsafe pins only: "Mycket otryggt" weighs more than "Ganska otryggt".
-    heat_points = [[p.lat, p.lon, 1.0 if p.rating == 1 else 0.6] for p in pins if p.rating in vocab.UNSAFE_RATINGS]
-    heat = HeatMap(heat_points, name=text["layer_heat"], show="heat" in show, radius=22, blur=18, min_opacity=0.3)
-    heat.default_js = assets.heat_js()
-    heat.add_to(m)
+    pin_layer = ScriptLayer("pins", {**common, "rows": pin_rows, "heatWeights": HEAT_WEIGHTS}, text["layer_pins"],
+                            assets, show="pins" in show, js=assets.cluster_js(), css=assets.cluster_css())
+    pin_layer.add_to(m)
+    # The heat map is drawn in the browser from the pins' island: unsafe pins only, by HEAT_WEIGHTS.
+    ScriptLayer("heat", None, text["layer_heat"], assets, show="heat" in show, js=assets.heat_js(),
+                source=pin_layer).add_to(m)
 
     folium.LayerControl(collapsed=False).add_to(m)
     bounds = _bounds([(loc.lat, loc.lon) for loc in locations] or [(p.lat, p.lon) for p in pins])
@@ -277,5 +298,17 @@ def embed(m: folium.Map) -> Embedded:
     root.render()
     links = [child.render() for child in root.header._children.values()
              if isinstance(child, (folium.elements.JavascriptLink, folium.elements.CssLink))]
-    return Embedded(links=Markup("\n".join(links)), html=Markup(root.html.render()), script=Markup(root.script.render()))
+    islands = tuple((layer.island_id, script_json(layer.payload)) for layer in _script_layers(m)
+                    if layer.source is None)
+    return Embedded(links=Markup("\n".join(links)), html=Markup(root.html.render()),
+                    script=Markup(root.script.render()), islands=islands)
 
+
+def _script_layers(element) -> list[ScriptLayer]:
+    """Every ScriptLayer on the map, in the order they were added."""
+    found = []
+    for child in element._children.values():
+        if isinstance(child, ScriptLayer):
+            found.append(child)
+        found.extend(_script_layers(child))
+    return found

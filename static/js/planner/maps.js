@@ -1,4 +1,5 @@
-// The planners' maps: layers built in the browser from one JSON payload each (see walkapp/maps.py).
+// The planners' maps: layers built in the browser from JSON islands (<script type="application/json">)
+// that our own template writes; folium's script only names them (see the rule in walkapp/maps.py).
 // User words only ever enter the page through textContent: never as HTML, never in an attribute
 // that runs code.
 (function () {
@@ -117,5 +118,22 @@
     return group;
   }
 
-  window.walkappMaps = { footprints, locations, pins, area, numbered };
+  // Unsafe pins weighted as the server says (heatWeights); the same island as the pins layer.
+  function heat(payload) {
+    const points = [];
+    for (const row of payload.rows) {
+      const weight = payload.heatWeights[String(row[3])];
+      if (weight) points.push([row[0], row[1], weight]);
+    }
+    return L.heatLayer(points, { radius: 22, blur: 18, minOpacity: 0.3 });
+  }
+
+  // A layer's data, parsed once per page even when two layers read the same island.
+  const islands = new Map();
+  function data(id) {
+    if (!islands.has(id)) islands.set(id, JSON.parse(document.getElementById(id).textContent));
+    return islands.get(id);
+  }
+
+  window.walkappMaps = { data, footprints, locations, pins, heat, area, numbered };
 })();
