@@ -6,6 +6,7 @@ The database is SQLite in a temporary folder, or PostgreSQL when WALKAPP_TEST_DA
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import uuid
@@ -18,7 +19,7 @@ from werkzeug.test import encode_multipart
 
 from walkapp import create_app, geo
 from walkapp.extensions import db
-from walkapp.models import User, Walk
+from walkapp.models import User, Walk, utcnow
 from walkapp.walks import new_join_code, set_area
 
 VARBERG = (57.1057, 12.2502)
@@ -122,15 +123,23 @@ def make_user(app, password_hash):
     return make
 
 
+def log_in(client, user: User) -> None:
+    """Give the test client the session a completed login (password and, if any, code) would give."""
+    import time
+
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["login_at"] = session["seen_at"] = int(time.time())
+
+
 @pytest.fixture
 def login_as(client, make_user):
     """Log the test client in as a new user of that role; returns the user."""
 
     def login(role: str = "leader", user: User | None = None) -> User:
         user = user or make_user(role)
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        log_in(client, user)
         return user
 
     return login
@@ -142,6 +151,8 @@ def make_walk(app):
 
     def make(status: str = "open", radius_m: float = 600, stops=None, leader: User | None = None, **fields) -> str:
         with app.app_context():
+            if status != "draft":
+                fields.setdefault("opened_at", utcnow() - dt.timedelta(hours=3))
             walk = Walk(title=fields.pop("title", "Testvandring"), join_code=new_join_code(), status=status,
                         stops=stops if stops is not None else [{"name": "Stopp 1", "lat": VARBERG[0] + 0.001, "lon": VARBERG[1]}],
                         created_by_id=leader.id if leader else None, **fields)
@@ -178,7 +189,7 @@ def pin_form(**overrides) -> dict:
         "categories": ["belysning", "skymd_sikt"],
         "comment": "Mörkt och buskigt",
         "light": "skymning",
-        "taken_at": "2026-11-26T18:30:00+01:00",
+        "taken_at": (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(timespec="seconds"),
     }
     form.update(overrides)
     return {k: v for k, v in form.items() if v is not None}

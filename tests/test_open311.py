@@ -133,7 +133,8 @@ def test_requests_have_the_spec_fields(client, world):
         assert isinstance(r["lat"], float) and isinstance(r["long"], float)
     light = next(r for r in body if int(r["service_request_id"]) == world["light"])
     assert light["service_code"] == "belysning" and light["status"] == "open"
-    assert light["description"] == "Mörk gångväg vid Åsen\nNy belysning"
+    # The place's name and its public note; the proposed action is internal and never shown.
+    assert light["description"] == "Mörk gångväg vid Åsen\nLampa beställd"
     assert light["agency_responsible"] == "Gatuavdelningen"
     assert light["status_notes"] == "Skickad till ansvarig\nLampa beställd"
     assert light["expected_datetime"] in ("2030-06-30T23:59:59+02:00",)

@@ -58,7 +58,7 @@ def test_openapi_documents_every_api_route(app):
     documented = {path for path in openapi_document()["paths"]}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/"):
-            path = rule.rule.removeprefix("/api/v1").replace("<int:pin_id>", "{pin_id}").replace("<join_code>", "{join_code}")
+            path = rule.rule.removeprefix("/api/v1").replace("<id:pin_id>", "{pin_id}").replace("<join_code>", "{join_code}")
             assert path in documented, rule.rule
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert method.lower() in openapi_document()["paths"][path], (method, rule.rule)
@@ -95,14 +95,18 @@ def test_cannot_join_walk_that_is_not_open(app, client, make_walk, status, expec
 
 
 def test_create_pin_with_photo(app, client, walk, token, make_pin):
-    resp = make_pin(walk, token, photo=photo_samples.camera_jpeg())
+    import datetime as dt
+
+    taken = (dt.datetime.now(dt.timezone(dt.timedelta(hours=1))) - dt.timedelta(minutes=30)).replace(microsecond=0)
+    resp = make_pin(walk, token, photo=photo_samples.camera_jpeg(), taken_at=taken.isoformat())
     assert resp.status_code == 201, resp.get_json()
     assert_matches("post", PINS, resp)
     pin = resp.get_json()
     assert pin["rating"] == 2 and pin["rating_label"] == "Ganska otryggt"
     assert pin["categories"] == ["belysning", "skymd_sikt"]
     assert max(pin["photo"]["width"], pin["photo"]["height"]) == 1600
-    assert pin["taken_at"] == "2026-11-26T17:30:00Z"
+    assert pin["taken_at"] == taken.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert pin["clock_unreliable"] is False
     with client.get(pin["photo"]["url"], headers=auth(token)) as photo:
         assert photo.status_code == 200 and photo.mimetype == "image/jpeg"
         assert b"Exif" not in photo.data

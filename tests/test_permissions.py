@@ -10,6 +10,7 @@ from sqlalchemy import select
 from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests import photo_samples
+from tests.conftest import log_in
 from walkapp import create_app
 from walkapp.extensions import db
 from walkapp.models import Pin, ResponsibleParty, Walk
@@ -112,8 +113,7 @@ def test_permission_matrix(app, world, rule, method, endpoint):
         if persona == "participant":
             headers["Authorization"] = f"Bearer {world['token']}"
         elif persona != "anonymous":
-            with client.session_transaction() as session:
-                session["_user_id"] = str(world["people"][persona].id)
+            log_in(client, world["people"][persona])
         expected = _expected(rule.split("/")[1], persona, walk_specific)
         resp = client.open(url, method=method, headers=headers, data={})
         where = (persona, method, url, resp.status_code)
@@ -129,7 +129,7 @@ def test_permission_matrix(app, world, rule, method, endpoint):
 
 def test_photo_route_matrix(client, login_as, world, join, make_walk):
     """Unapproved photos: author and staff of the walk see them; another walk's participant and the public don't."""
-    url = _url("/photos/<int:pin_id>/<any(full, thumb):size>.jpg", world)
+    url = _url("/photos/<id:pin_id>/<any(full, thumb):size>.jpg", world)
     assert client.get(url).status_code == 404
     assert client.get(url, headers={"Authorization": f"Bearer {join(make_walk())}"}).status_code == 404
     with client.get(url, headers={"Authorization": f"Bearer {world['token']}"}) as resp:

@@ -25,7 +25,8 @@ def arrange(app, make_walk, pins, *, published=True, feedback=False, status="clo
     """A walk with these pins, clustered into locations; returns its id.
 
     A pin is a dict: dx, dy (metres from the centre), rating, categories, comment, light, hidden,
-    person (participant number), photo (None, "approved", "pending" or "removed").
+    person (participant number), photo (None, "approved", "pending" or "removed"), approved (its
+    comment approved for the public; True unless given).
     """
     code = make_walk(status=status, title=title, photo_approval=photo_approval)
     with app.app_context():
@@ -42,6 +43,7 @@ def arrange(app, make_walk, pins, *, published=True, feedback=False, status="clo
             pin = Pin(walk=walk, participant=people[who], client_id=str(uuid.uuid4()), lat=float(lat), lon=float(lon),
                       rating=spec.get("rating", 2), categories=spec.get("categories", ["belysning"]),
                       comment=spec.get("comment"), light=spec.get("light", "morker"), hidden=spec.get("hidden", False),
+                      comment_approved=spec.get("approved", True),
                       created_at=spec.get("created_at", walk.starts_at + dt.timedelta(minutes=10)))
             db.session.add(pin)
             if spec.get("photo"):

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import String, Text, select
 from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter
 
+from tests.conftest import log_in
 from tests.test_planner import arrange, location_ids
 from walkapp.extensions import db
 from walkapp.models import AuditEvent, Location, Pin, ResponsibleParty, User, Walk, utcnow
@@ -143,8 +144,7 @@ def test_no_text_is_evaluated_on_any_page(app, hostile_world, persona):
     client = app.test_client()
     headers = {"Authorization": f"Bearer {world['token']}"} if persona == "participant" else {}
     if persona in world["people"]:
-        with client.session_transaction() as session:
-            session["_user_id"] = str(world["people"][persona].id)
+        log_in(client, world["people"][persona])
     seen_literal = False
     for url in _urls(app, world):
         resp = client.get(url, headers=headers)
@@ -164,8 +164,7 @@ def test_findings_map_carries_the_text_as_written(app, hostile_world):
     import re
 
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(hostile_world["people"]["planner"].id)
+    log_in(client, hostile_world["people"]["planner"])
     html = client.get("/planner/map?layers=pins").get_data(as_text=True)
     islands = dict(re.findall(r'<script type="application/json" id="([\w-]+)">(.*?)</script>', html, re.S))
     comments = {row[5] for payload in map(json.loads, islands.values()) for row in payload.get("rows", [])

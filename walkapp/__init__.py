@@ -17,15 +17,26 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder="../static",
         template_folder="../templates",
     )
-    app.config.from_mapping(_config.defaults(app.instance_path))
+    defaults = _config.defaults(app.instance_path)
+    app.config.from_mapping(defaults)
     if test_config is None:
         overrides = Config(app.instance_path)
         overrides.from_pyfile("config.py", silent=True)
     else:
         overrides = dict(test_config)
-    overrides.update(_config.from_environment())
+    from_env, unknown = _config.from_environment(defaults)
+    overrides.update(from_env)
     app.config.update(overrides)
+    if unknown:
+        # Logged, not warned: a typo should be seen, but must not stop the app (or the test suite).
+        app.logger.info("Unknown settings in the environment (ignored by the app): %s", ", ".join(unknown))
     _finish_config(app, explicit=set(overrides))
+    from .inbound import JSONProvider, Request
+    from .urls import IdConverter
+
+    app.request_class = Request
+    app.json = JSONProvider(app)
+    app.url_map.converters["id"] = IdConverter
 
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, select_locale
 
@@ -67,6 +78,9 @@ def _finish_config(app: Flask, explicit: set[str]) -> None:
     cfg = app.config
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
     cfg["DEFAULT_CENTER_LATLON"] = _config.parse_center(cfg["DEFAULT_CENTER"])
+    import datetime as dt
+
+    cfg["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=cfg["STAFF_SESSION_HOURS"])
     if not cfg.get("SECRET_KEY"):
         os.makedirs(app.instance_path, exist_ok=True)
         cfg["SECRET_KEY"] = _config.instance_secret_key(app.instance_path)

@@ -10,13 +10,13 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from . import vocab
+from . import second_factor, vocab
+from .auth import MIN_PASSWORD
 from .extensions import db
 from .models import User
 
 users = AppGroup("users", help="Staff accounts.")
 
-MIN_PASSWORD = 10
 
 
 @users.command("create")
@@ -24,7 +24,8 @@ MIN_PASSWORD = 10
 @click.option("--role", type=click.Choice(list(vocab.ROLES)), required=True)
 @click.option("--name", "display_name", default=None, help="Display name (defaults to the e-mail's local part).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking.")
-def create_user(email: str, role: str, display_name: str | None, password_stdin: bool):
+@click.option("--totp", is_flag=True, help="Give the account a second factor now and print its otpauth:// address once.")
+def create_user(email: str, role: str, display_name: str | None, password_stdin: bool, totp: bool):
     """Create a staff account."""
     email = email.strip()
     if "@" not in email:
@@ -39,9 +40,16 @@ def create_user(email: str, role: str, display_name: str | None, password_stdin:
         raise click.ClickException(f"the password must be at least {MIN_PASSWORD} characters")
     user = User(email=email, display_name=display_name or email.split("@")[0], role=role,
                 password_hash=generate_password_hash(password))
+    if totp:
+        user.totp_secret = second_factor.new_secret()
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} {email} (id {user.id}).")
+    if totp:
+        click.echo("Second factor: add this to an authenticator app now; it is not shown again:")
+        click.echo(second_factor.provisioning_uri(user.totp_secret, user.email))
+    elif role in current_app.config["TOTP_REQUIRED_ROLES"]:
+        click.echo("The account sets up its second factor (an authenticator app) at its first login.")
 
 
 @click.command("demo")

@@ -29,10 +29,24 @@ def defaults(instance_path: str) -> dict:
         # A pin made before the walk closed, by a phone that had no signal, is still taken this long after.
         "LATE_PIN_HOURS": 48,
         "RATELIMIT_STORAGE_URI": "memory://",
-        # Failed logins: per account (whatever the address) and per address (whatever the account).
-        "LOGIN_LIMIT_PER_ACCOUNT": "10 per 5 minutes",
+        # Failed logins: one account from one address, one address whatever the account, and a high
+        # ceiling per account from anywhere, so somebody else's guessing never locks the real user out.
+        "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": "10 per 5 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": "30 per 5 minutes",
+        "LOGIN_LIMIT_PER_ACCOUNT": "100 per hour",
+        # Staff sessions end after this long without a request, and this long after login in any case.
+        "STAFF_IDLE_MINUTES": 60,
+        "STAFF_SESSION_HOURS": 12,
+        # Roles that must use an authenticator app; the others may.
+        "TOTP_REQUIRED_ROLES": ["admin"],
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Participants: a whole youth centre shares one address, so joins allow a room of phones at once;
+        # look-ups of codes that don't exist are what guessing costs.
+        "JOIN_LIMIT_PER_ADDRESS": "60 per minute; 300 per hour",
+        "CODE_MISSES_PER_ADDRESS": "30 per 10 minutes",
+        "PIN_LIMIT_PER_PARTICIPANT": "30 per minute",
+        "PIN_LIMIT_PER_WALK": "600 per minute",
+        "MAX_PINS_PER_PARTICIPANT": 150,
         "PUBLIC_URL": None,
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
         "PROXY_COUNT": 0,
@@ -50,21 +64,59 @@ def defaults(instance_path: str) -> dict:
     }
 
 
-def from_environment(environ=os.environ) -> dict:
-    """Every WALKAPP_* variable as a setting, without the prefix, converted where the type is known."""
+# Settings whose default is None, typed here; every other setting takes the type of its default.
+TYPES: dict[str, type] = {
+    "SECRET_KEY": str,
+    "PUBLIC_URL": str,
+    "SESSION_COOKIE_SECURE": bool,
+    "REMEMBER_COOKIE_SECURE": bool,
+    "MAX_CONTENT_LENGTH": int,
+}
+# Read from the environment although they have no default here (Flask's own and the tests').
+KNOWN_ELSEWHERE = frozenset({"TEST_DATABASE_URL", "TEST_REDIS_URL", "TEST_S3"})
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def convert(key: str, text: str, default):
+    """A WALKAPP_* value as the type its setting has (from its default, else TYPES); ValueError if it can't be."""
+    kind = TYPES.get(key) or (type(default) if default is not None else str)
+    if kind is bool:
+        word = text.strip().lower()
+        if word not in _TRUE | _FALSE:
+            raise ValueError(f"{ENV_PREFIX}{key} must be true or false, got {text!r}")
+        return word in _TRUE
+    if kind in (int, float):
+        try:
+            return kind(text.strip())
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{key} must be a {kind.__name__}, got {text!r}") from None
+    if kind in (list, tuple):
+        return kind(part.strip() for part in text.split(",") if part.strip())
+    if kind is dict:
+        import json
+
+        value = json.loads(text)
+        if not isinstance(value, dict):
+            raise ValueError(f"{ENV_PREFIX}{key} must be a JSON object")
+        return value
+    return text
+
+
+def from_environment(defaults_: dict, environ=os.environ) -> tuple[dict, list[str]]:
+    """Every WALKAPP_* variable as a setting (prefix removed, typed like its default), and the unknown names."""
     out: dict = {}
+    unknown: list[str] = []
     for name, value in environ.items():
         if not name.startswith(ENV_PREFIX):
             continue
         key = name[len(ENV_PREFIX):]
-        if key in {"DEFAULT_RADIUS_M", "CLUSTER_MIN_SAMPLES", "RETENTION_DAYS", "MAX_CONTENT_LENGTH", "PROXY_COUNT", "LATE_PIN_HOURS"}:
-            value = int(value)
-        elif key in {"CLUSTER_EPS_M"}:
-            value = float(value)
-        elif key in {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}:
-            value = value.lower() in {"1", "true", "yes", "on"}
-        out[key] = value
-    return out
+        if key in KNOWN_ELSEWHERE:
+            continue
+        if key not in defaults_ and key not in TYPES:
+            unknown.append(name)
+        out[key] = convert(key, value, defaults_.get(key))
+    return out, sorted(unknown)
 
 
 def parse_center(text: str) -> tuple[float, float]:

@@ -104,13 +104,27 @@ def parse_area(geojson: dict):
 
     if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
         raise ValueError("area must be a GeoJSON Polygon")
-    geom = shape(geojson)
+    rings = geojson.get("coordinates")
+    if (not isinstance(rings, list) or not rings or len(rings) > 50
+            or not all(isinstance(ring, list) and 4 <= len(ring) <= 5000 for ring in rings)
+            or not all(_is_position(p) for ring in rings for p in ring)):
+        raise ValueError("area coordinates must be rings of [lon, lat] numbers")
+    try:
+        geom = shape(geojson)
+    except Exception as e:  # shapely/GEOS raise several kinds for odd input
+        raise ValueError(f"not a polygon: {e}") from None
     if geom.is_empty or not geom.is_valid or geom.area == 0:
         raise ValueError("area is empty or self-intersecting")
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         raise ValueError("area outside WGS84 range")
     return geom
+
+
+def _is_position(p) -> bool:
+    """[lon, lat] as two finite numbers (a JSON boolean is not a number)."""
+    return (isinstance(p, list) and len(p) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in p))
 
 
 def area_size_m2(area) -> float:

@@ -52,7 +52,11 @@ def cluster_walk(walk: Walk) -> ClusterReport:
         select(Pin).where(Pin.walk_id == walk.id, Pin.hidden.is_(False)).order_by(Pin.id)
     ).all()
     report.unplaced = sum(p.unplaced for p in pins)
-    free = [p for p in pins if not p.unplaced and not p.location_locked]
+    # Pins of a place that planners follow up stay there: moving them could leave the decision on an
+    # empty place that no list shows (follow-up is never destroyed silently).
+    free = [p for p in pins if not p.unplaced and not p.location_locked
+            and not (p.location is not None and has_follow_up(p.location))]
+    kept = [p for p in pins if p not in free and not p.unplaced and p.location_id]
     report.pins = len(pins) - report.unplaced
     before = {p.location_id for p in free if p.location_id is not None}
 
@@ -78,11 +82,11 @@ def cluster_walk(walk: Walk) -> ClusterReport:
         touched.add(location.id)
     db.session.flush()
 
-    for location_id in touched | before | {p.location_id for p in pins if p.location_locked and p.location_id}:
+    for location_id in touched | before | {p.location_id for p in kept}:
         location = db.session.get(Location, location_id)
         if location is not None:
             refresh(location)
-    report.location_ids = sorted(touched | {p.location_id for p in pins if p.location_locked and p.location_id})
+    report.location_ids = sorted(touched | {p.location_id for p in kept})
     report.locations = len(report.location_ids)
     return report
 
@@ -162,6 +166,17 @@ def refresh(location: Location) -> bool:
     return True
 
 
+# A place's follow-up: what planners (and the leader's proposal) decided. Merging carries it over,
+# re-clustering leaves its pins alone, and nothing that would hide it runs without saying so.
+FOLLOW_UP_FIELDS = ("status", "status_reason", "responsible_id", "proposed_action", "public_note", "due_date")
+
+
+def has_follow_up(location: Location) -> bool:
+    """Whether planners decided or wrote anything on this place (a status other than Ny, a party, notes, a date)."""
+    return bool(location.status != "ny" or location.status_reason or location.responsible_id
+                or location.proposed_action or location.public_note or location.due_date)
+
+
 def has_staff_work(location: Location) -> bool:
     """Whether staff wrote or decided anything on this location."""
     return bool(
@@ -197,10 +212,49 @@ def rename(location: Location, name: str, user: User) -> None:
     location.name_edited = True
 
 
+class MergeRefused(Exception):
+    """Merging would lose a decision; `conflicts` names the fields that disagree."""
+
+    def __init__(self, conflicts: list[str]):
+        super().__init__(", ".join(conflicts))
+        self.conflicts = conflicts
+
+
+def merge_conflicts(into: Location, other: Location) -> list[str]:
+    """The follow-up fields where both places hold a different decision (merging would lose one)."""
+    conflicts = []
+    if into.status != "ny" and other.status != "ny" and (into.status, into.status_reason) != (other.status, other.status_reason):
+        conflicts.append("status")
+    for name in ("responsible_id", "due_date"):
+        mine, theirs = getattr(into, name), getattr(other, name)
+        if mine and theirs and mine != theirs:
+            conflicts.append(name)
+    return conflicts
+
+
 def merge(into: Location, other: Location, user: User) -> None:
-    """Move every pin of `other` to `into` and mark `other` as merged; pins stay put on re-runs."""
+    """Move every pin of `other` to `into` and mark `other` as merged; pins stay put on re-runs.
+
+    Every decision on `other` moves to `into` (logged, with its history shown there); texts are
+    joined. When both places hold different decisions of one kind, MergeRefused is raised and nothing changes.
+    """
     if into.id == other.id:
         return
+    conflicts = merge_conflicts(into, other)
+    if conflicts:
+        raise MergeRefused(conflicts)
+    for name in FOLLOW_UP_FIELDS:
+        mine, theirs = getattr(into, name), getattr(other, name)
+        if name == "status":
+            value = theirs if mine == "ny" else mine
+        elif name in ("proposed_action", "public_note") and mine and theirs and mine != theirs:
+            value = f"{mine}\n\n{theirs}"
+        else:
+            value = mine or theirs
+        if value != mine:
+            audit.record("location_followup_merged", user, location=into, field=name, old=mine, new=value,
+                         note=other.name)
+            setattr(into, name, value)
     for pin in list(other.pins):
         pin.location = into
         pin.location_locked = True
@@ -210,6 +264,28 @@ def merge(into: Location, other: Location, user: User) -> None:
     db.session.flush()
     refresh(into)
     db.session.refresh(other, ["pins"])
+
+
+def merged_ids(location: Location) -> list[int]:
+    """This place and every place merged into it (directly or through others): its whole history."""
+    ids, frontier = [location.id], [location.id]
+    while frontier:
+        frontier = list(db.session.scalars(select(Location.id).where(Location.merged_into_id.in_(frontier))))
+        frontier = [i for i in frontier if i not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+def followed_up_only_here(walk: Walk) -> list[Location]:
+    """Places with planner follow-up that hold pins of no other published walk: withdrawing or
+    reopening this walk would take them, decisions and all, off the action list."""
+    out = []
+    for location in walk_locations(walk):
+        if has_follow_up(location) and not any(
+            p.walk_id != walk.id and p.walk.published_at is not None and not p.hidden for p in location.pins
+        ):
+            out.append(location)
+    return out
 
 
 def split(location: Location, pin_ids: list[int], user: User, walk: Walk) -> Location | None:

@@ -14,7 +14,7 @@ from .tokens import bearer_token, participant_for
 bp = Blueprint("media", __name__)
 
 
-@bp.get("/photos/<int:pin_id>/<any(full, thumb):size>.jpg")
+@bp.get("/photos/<id:pin_id>/<any(full, thumb):size>.jpg")
 def photo(pin_id: int, size: str):
     """Send a pin's processed photo to its author, the walk's staff, or the public once approved."""
     pin = db.session.get(Pin, pin_id)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,12 +64,23 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Part of every login session: logging out, a new password or deactivation bumps it, and every
+    # session made before is dead, wherever its cookie was saved.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The base32 secret of a confirmed authenticator app (TOTP), and the last time step used, so a
+    # code cannot be replayed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     walks: Mapped[list[Walk]] = relationship(secondary=walk_staff, back_populates="staff")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """The session's user id carries the generation: a bumped generation ends every older session."""
+        return f"{self.id}:{self.session_generation}"
 
 
 class Walk(db.Model):
@@ -98,6 +110,8 @@ class Walk(db.Model):
     # [{"key": "belysning", "label": "Belysning"}, …]; keys of added categories are made from labels.
     categories: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=vocab.default_categories)
     share_pins: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The leader stopped new participants from joining (a leaked code); those already in go on.
+    joins_closed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     photo_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     cluster_eps_m: Mapped[float] = mapped_column(Float, default=25.0)
     cluster_min_samples: Mapped[int] = mapped_column(Integer, default=2)
@@ -134,6 +148,21 @@ class Walk(db.Model):
         return vocab.CATEGORIES.get(key, key)
 
 
+class RetiredJoinCode(db.Model):
+    """A join code a walk had before the leader gave it a new one (a leaked code).
+
+    Nobody can join with it any more, but phones that joined with it keep working: their token
+    still opens the walk under the old code.
+    """
+
+    __tablename__ = "retired_join_codes"
+    __table_args__ = (CheckConstraint("length(code) = %d" % vocab.JOIN_CODE_LENGTH, name="code_length"),)
+
+    code: Mapped[str] = mapped_column(String(vocab.JOIN_CODE_LENGTH), primary_key=True)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
+    retired_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Participant(db.Model):
     """An anonymous participant: nothing but a hashed random token kept on their phone."""
 
@@ -143,6 +172,8 @@ class Participant(db.Model):
     walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Set when a leader blocked this token: it can send nothing more, and its pins are hidden.
+    blocked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     walk: Mapped[Walk] = relationship(back_populates="participants")
 
@@ -226,6 +257,9 @@ class Pin(db.Model):
     comment: Mapped[str | None] = mapped_column(Text)
     # Set when a moderator redacts the comment; shown to admins only.
     comment_original: Mapped[str | None] = mapped_column(Text)
+    # A leader or planner read the words and let them go public (feedback page, participants'
+    # protocol, Open311); a changed comment needs approval again.
+    comment_approved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     light: Mapped[str | None] = mapped_column(String(16))
     # Placed without the map: at a named stop, or only described in words (then at the walk centre).
     unplaced: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -234,6 +268,10 @@ class Pin(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, index=True)
     taken_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The phone's clock was far off (before the walk opened, or in the future): taken_at is our receive time.
+    clock_unreliable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # SHA-256 of what the phone first sent under client_id: a retry must send the same, or it is refused.
+    client_fingerprint: Mapped[str | None] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_reason: Mapped[str | None] = mapped_column(Text)
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), index=True)

@@ -24,11 +24,13 @@ _PIN_FIELDS = {
     "categories": {"type": "array", "items": {"type": "string"}, "description": "Category keys of the walk; send the field once per category."},
     "comment": {"type": "string", "maxLength": vocab.COMMENT_MAX},
     "light": {"type": "string", "enum": list(vocab.LIGHT)},
-    "taken_at": {"type": "string", "format": "date-time", "description": "When the phone made the pin."},
+    "taken_at": {"type": "string", "format": "date-time", "description": "When the phone made the pin. A time before the walk opened or in the future is a wrong clock: the pin is kept with the server's receive time and `clock_unreliable`."},
     "stop": {"type": "string", "description": "Instead of lat/lon: the name of one of the walk's stops."},
     "place_description": {"type": "string", "maxLength": vocab.COMMENT_MAX, "description": "Instead of lat/lon: the place in words; the pin is stored at the walk's centre and flagged unplaced."},
-    "photo": {"type": "string", "contentMediaType": "image/*", "description": "JPEG, PNG, WebP or HEIC, at most 25 MB. Every metadata byte is removed; only a processed copy is kept."},
 }
+_PHOTO = {"type": "string", "format": "binary", "contentMediaType": "image/*", "description": "JPEG, PNG, WebP or HEIC, at most 25 MB. Every metadata byte is removed; only a processed copy is kept. Multipart only."}
+# Where a new pin is: a position, a named stop, or a description in words.
+_PLACED = [{"required": ["lat", "lon"]}, {"required": ["stop"]}, {"required": ["place_description"]}]
 
 
 def openapi_document() -> dict:
@@ -62,6 +64,7 @@ def openapi_document() -> dict:
             "accuracy_m": {"type": ["number", "null"]},
             "comment": nullable_str,
             "taken_at": {"type": ["string", "null"], "format": "date-time"},
+            "clock_unreliable": {"type": "boolean", "description": "The phone's clock was far off; taken_at is when the server received the pin."},
             "updated_at": {"type": "string", "format": "date-time"},
             "unplaced": {"type": "boolean"},
             "stop_name": nullable_str,
@@ -73,7 +76,8 @@ def openapi_document() -> dict:
     }
     walk = {
         "type": "object",
-        "required": ["code", "title", "status", "area", "center", "stops", "categories", "share_pins", "photo_approval", "url"],
+        "description": "Before the walk opens (status draft) only code, title, status, starts_at, meeting_place and url: what its poster shows.",
+        "required": ["code", "title", "status", "starts_at", "meeting_place", "url"],
         "properties": {
             "code": {"type": "string", "pattern": "^[%s]{%d}$" % (vocab.JOIN_CODE_ALPHABET, vocab.JOIN_CODE_LENGTH)},
             "title": {"type": "string"},
@@ -87,16 +91,24 @@ def openapi_document() -> dict:
             "categories": {"type": "array", "items": {"type": "object", "required": ["key", "label"], "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}},
             "share_pins": {"type": "boolean"},
             "photo_approval": {"type": "boolean"},
+            "joins_closed": {"type": "boolean", "description": "The leader stopped new participants from joining."},
             "url": {"type": "string", "description": "The QR link of the walk."},
         },
         "additionalProperties": False,
     }
-    new_pin_form = {
+    client_id = {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$", "description": "A UUID made by the phone: the idempotency key."}
+    new_pin_json = {
         "type": "object",
         "required": ["client_id", "rating"],
-        "properties": {"client_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$", "description": "A UUID made by the phone: the idempotency key."}, **_PIN_FIELDS},
+        "anyOf": _PLACED,
+        "properties": {"client_id": client_id, **_PIN_FIELDS},
+        "not": {"required": ["photo"]},
     }
-    update_form = {"type": "object", "properties": {**_PIN_FIELDS, "remove_photo": {"type": "boolean"}}}
+    new_pin_form = {**new_pin_json, "properties": {**new_pin_json["properties"], "photo": _PHOTO}}
+    del new_pin_form["not"]
+    update_json = {"type": "object", "minProperties": 1, "properties": {**_PIN_FIELDS, "remove_photo": {"type": "boolean"}},
+                   "not": {"required": ["photo"]}}
+    update_form = {"type": "object", "minProperties": 1, "properties": {**update_json["properties"], "photo": _PHOTO}}
     code_param = {"name": "join_code", "in": "path", "required": True, "schema": {"type": "string"}}
     pin_param = {"name": "pin_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     bearer = [{"participantToken": []}]
@@ -132,7 +144,9 @@ def openapi_document() -> dict:
                     "additionalProperties": False,
                 },
                 "NewPin": new_pin_form,
+                "NewPinJson": new_pin_json,
                 "PinUpdate": update_form,
+                "PinUpdateJson": update_json,
             },
         },
         "paths": {
@@ -140,7 +154,8 @@ def openapi_document() -> dict:
                 "get": {
                     "summary": "A walk's public details",
                     "parameters": [code_param],
-                    "responses": {"200": _json("Walk", "The walk."), "404": _error("No walk with that code.")},
+                    "responses": {"200": _json("Walk", "The walk."), "404": _error("No walk with that code."),
+                                  "429": _error("Too many look-ups of codes that don't exist from this address.")},
                 }
             },
             "/walks/{join_code}/participants": {
@@ -150,8 +165,8 @@ def openapi_document() -> dict:
                     "responses": {
                         "201": _json("Joined", "A new anonymous participant; keep the token on the phone."),
                         "404": _error("No walk with that code."),
-                        "409": _error("The walk is not open (draft or closed)."),
-                        "429": _error("Too many joins from this address."),
+                        "409": _error("The walk is not open (draft or closed), or the leader stopped new joins."),
+                        "429": _error("Too many joins, or look-ups of unknown codes, from this address."),
                     },
                 }
             },
@@ -165,16 +180,20 @@ def openapi_document() -> dict:
                     "security": bearer,
                     "requestBody": {"required": True, "content": {
                         "multipart/form-data": {"schema": {"$ref": "#/components/schemas/NewPin"}},
-                        "application/json": {"schema": {"$ref": "#/components/schemas/NewPin"}},
+                        "application/json": {"schema": {"$ref": "#/components/schemas/NewPinJson"}},
                     }},
                     "responses": {
                         "201": _json("Pin", "Stored."),
-                        "200": _json("Pin", "Already stored under this client_id."),
+                        "200": _json("Pin", "Already stored under this client_id (the same fields and photo were sent again)."),
                         "400": _error("A field is missing or wrong; `field` names it. Nothing was stored."),
                         "401": _error("No token, or not a token of this walk."),
+                        "403": _error("The leader blocked this participant."),
                         "404": _error("No walk with that code."),
-                        "409": _error("The walk is not open, or the client_id belongs to another participant."),
+                        "409": _error("The walk is not open; the client_id belongs to another participant (client_id_conflict) or was sent before with other fields (client_id_reused); or the participant has sent the most pins a walk takes (pin_cap_reached)."),
                         "413": _error("The photo is over 25 MB or has too many pixels."),
+                        "415": _error("Neither multipart/form-data nor JSON."),
+                        "429": _error("Too many pins a minute from this participant or for this walk; send again later."),
+                        "503": _error("The server is busy with other photos; send again after Retry-After seconds."),
                     },
                 },
                 "get": {
@@ -191,16 +210,19 @@ def openapi_document() -> dict:
                     "security": bearer,
                     "requestBody": {"required": True, "content": {
                         "multipart/form-data": {"schema": {"$ref": "#/components/schemas/PinUpdate"}},
-                        "application/json": {"schema": {"$ref": "#/components/schemas/PinUpdate"}},
+                        "application/json": {"schema": {"$ref": "#/components/schemas/PinUpdateJson"}},
                     }},
                     "responses": {
                         "200": _json("Pin", "Changed."),
-                        "400": _error("A field is wrong; nothing was changed."),
-                        "401": _error("No valid token."),
-                        "403": _error("Not your pin."),
+                        "400": _error("A field is wrong, or nothing to change was sent; nothing was changed."),
+                        "401": _error("No valid token (checked before the pin is looked up)."),
+                        "403": _error("Not your pin, or the leader blocked this participant."),
                         "404": _error("No such pin."),
                         "409": _error("The walk is closed, or a leader has hidden or redacted the pin."),
                         "413": _error("The photo is too large."),
+                        "415": _error("Neither multipart/form-data nor JSON."),
+                        "429": _error("Too many changes a minute."),
+                        "503": _error("The server is busy with other photos; send again after Retry-After seconds."),
                     },
                 },
                 "delete": {
@@ -209,10 +231,11 @@ def openapi_document() -> dict:
                     "security": bearer,
                     "responses": {
                         "204": {"description": "Deleted, with its photo."},
-                        "401": _error("No valid token."),
-                        "403": _error("Not your pin."),
+                        "401": _error("No valid token (checked before the pin is looked up)."),
+                        "403": _error("Not your pin, or the leader blocked this participant."),
                         "404": _error("No such pin."),
                         "409": _error("The walk is closed."),
+                        "429": _error("Too many changes a minute."),
                     },
                 },
             },

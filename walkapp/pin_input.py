@@ -6,6 +6,7 @@ No Flask here: the API turns an InputError into its error shape.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -75,6 +76,21 @@ def client_id(form: Form) -> str:
     return value
 
 
+def _is_number(raw) -> bool:
+    """A JSON number (a boolean is not one) or text, as a form sends every field."""
+    return isinstance(raw, (int, float, str)) and not isinstance(raw, bool)
+
+
+def _text(form: Form, name: str, message: str) -> str | None:
+    """A text field: a string or nothing; a number, list or object is refused with `message`."""
+    raw = form.get(name)
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise InputError("invalid_text", message, name)
+    return raw
+
+
 def _number(form: Form, name: str, required: bool) -> float | None:
     raw = form.get(name)
     if raw is None or raw == "":
@@ -82,8 +98,10 @@ def _number(form: Form, name: str, required: bool) -> float | None:
             raise InputError("missing_field", N_("Platsen saknas. Tryck på ”Markera här” eller på kartan."), name)
         return None
     try:
+        if not _is_number(raw):
+            raise TypeError(type(raw).__name__)
         value = float(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError("invalid_number", N_("Platsen kunde inte läsas. Tryck på ”Markera här” igen."), name) from None
     if not math.isfinite(value):
         raise InputError("invalid_number", N_("Platsen kunde inte läsas. Tryck på ”Markera här” igen."), name)
@@ -92,8 +110,8 @@ def _number(form: Form, name: str, required: bool) -> float | None:
 
 def position(form: Form, rules: WalkRules, required: bool) -> dict:
     """lat, lon and accuracy, or a named stop, or a description in words (placed at the walk centre)."""
-    stop_name = form.get("stop")
-    description = form.get("place_description")
+    stop_name = _text(form, "stop", N_("Stoppet kunde inte läsas. Välj ett i listan."))
+    description = _text(form, "place_description", N_("Beskrivningen av platsen kunde inte läsas."))
     if stop_name:
         for stop in rules.stops:
             if stop.get("name") == stop_name:
@@ -135,10 +153,12 @@ def rating(form: Form, required: bool) -> int | None:
             raise InputError("missing_field", N_("Välj hur platsen känns."), "rating")
         return None
     try:
-        value = int(raw)
-    except (TypeError, ValueError):
+        value = int(raw) if _is_number(raw) and not isinstance(raw, float) else 0
+    except ValueError:
         value = 0
-    if value not in vocab.RATINGS or (isinstance(raw, float) and raw != value):
+    if isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    if value not in vocab.RATINGS:
         raise InputError("invalid_rating", N_("Välj hur platsen känns: ett av de fyra alternativen."), "rating")
     return value
 
@@ -147,8 +167,12 @@ def categories(form: Form, rules: WalkRules) -> list[str]:
     """The chosen categories, each one of the walk's, in the order given, without repeats."""
     chosen: list[str] = []
     for raw in form.getlist("categories"):
-        key = raw.strip() if isinstance(raw, str) else raw
-        if key in ("", None):
+        if raw is None:
+            continue
+        if not isinstance(raw, str):
+            raise InputError("unknown_category", N_("En kategori finns inte i den här vandringen. Välj bland de som visas."), "categories")
+        key = raw.strip()
+        if not key:
             continue
         if key not in rules.category_keys:
             raise InputError("unknown_category", N_("En kategori finns inte i den här vandringen. Välj bland de som visas."), "categories")
@@ -173,25 +197,67 @@ def comment(form: Form) -> str | None:
 def light(form: Form) -> str | None:
     """dagsljus, skymning or mörker."""
     raw = form.get("light")
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return None
-    if raw not in vocab.LIGHT:
+    if not isinstance(raw, str) or raw not in vocab.LIGHT:
         raise InputError("invalid_light", N_("Välj ljus: dagsljus, skymning eller mörker."), "light")
     return raw
 
 
 def taken_at(form: Form) -> dt.datetime | None:
-    """When the phone made the pin (ISO 8601), as naive UTC."""
+    """When the phone made the pin (ISO 8601), as naive UTC; a time no clock can show is refused."""
     raw = form.get("taken_at")
-    if raw in (None, ""):
+    if raw is None or raw == "":
         return None
     try:
-        value = dt.datetime.fromisoformat(raw)
-    except (TypeError, ValueError):
+        value = utc_time(raw)
+    except ValueError:
         raise InputError("invalid_time", N_("Tiden för punkten kunde inte läsas."), "taken_at") from None
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
+
+
+def utc_time(raw) -> dt.datetime:
+    """An ISO 8601 time as naive UTC; ValueError for anything else, a time outside the calendar included.
+
+    "0001-01-01T00:00+01:00" is a valid string whose UTC time falls before year 1 (OverflowError).
+    """
+    if not isinstance(raw, str):
+        raise ValueError("not a string")
+    try:
+        value = dt.datetime.fromisoformat(raw)
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    except OverflowError:
+        raise ValueError("outside the calendar") from None
+    return value
+
+
+# How far a phone's clock may be from ours and still be believed (phones set theirs from the network).
+CLOCK_SLACK = dt.timedelta(minutes=15)
+
+
+def phone_time(taken: dt.datetime | None, opened_at: dt.datetime | None,
+               now: dt.datetime) -> tuple[dt.datetime | None, bool]:
+    """The time to keep for a pin, and whether the phone's clock was wrong.
+
+    A pin cannot be made before its walk opened nor after it arrived. A phone that says otherwise
+    has a wrong clock (a dead battery resets it to 1970 or 2000): the pin is kept, with our own
+    receive time in its place and a flag, so a phone with a wrong clock never loses its pins.
+    """
+    if taken is None:
+        return None, False
+    earliest = (opened_at or now) - CLOCK_SLACK
+    if earliest <= taken <= now + CLOCK_SLACK:
+        return min(taken, now), False
+    return now, True
+
+
+def fingerprint(fields: str, photo: bytes) -> str:
+    """A hash of what a phone sent (its fields as canonical text, and the photo's bytes)."""
+    digest = hashlib.sha256(fields.encode())
+    digest.update(b"\0photo\0")
+    digest.update(hashlib.sha256(photo).digest())
+    return digest.hexdigest()
 
 
 def parse_new_pin(form: Form, rules: WalkRules) -> dict:

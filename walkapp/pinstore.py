@@ -10,6 +10,14 @@ from .extensions import db
 from .models import Photo, Pin, utcnow
 
 
+def store_files(processed: photos.ProcessedPhoto) -> None:
+    """Write a processed photo's files (durable) before the transaction that refers to them.
+
+    If that transaction fails, discard_if_unreferenced removes them again.
+    """
+    photos.store(processed, upload_dir())
+
+
 def attach_photo(pin: Pin, processed: photos.ProcessedPhoto) -> None:
     """Give the pin this processed photo (replacing any other) and write the file."""
     old = pin.photo.sha256 if pin.photo else None
@@ -24,7 +32,7 @@ def attach_photo(pin: Pin, processed: photos.ProcessedPhoto) -> None:
         thumb_width=processed.thumb_width,
         thumb_height=processed.thumb_height,
     )
-    photos.store(processed, upload_dir())
+    photos.store(processed, upload_dir())  # nothing to do when store_files ran first
     # The row itself may not change: mark it, so phones showing the old photo know to fetch the new one.
     pin.updated_at = utcnow()
     if old and old != processed.sha256:

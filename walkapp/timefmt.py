@@ -14,3 +14,13 @@ def iso_utc(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
     return value.replace(microsecond=0).isoformat() + "Z"
+
+
+# Dates people and programs may ask about: wide enough for any real walk, narrow enough that adding
+# a day or a 90-day window never leaves the calendar (year 1 or 9999 would overflow).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def plausible(value: dt.date | dt.datetime) -> bool:
+    """Whether a date or time typed from outside is within FIRST_YEAR..LAST_YEAR."""
+    return FIRST_YEAR <= value.year <= LAST_YEAR

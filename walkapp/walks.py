@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from . import geo, vocab
 from .extensions import db
-from .models import Walk
+from .models import RetiredJoinCode, Walk
 from .pin_input import WalkRules
 
 
@@ -19,20 +19,38 @@ def normalise_code(code: str) -> str:
     return re.sub(r"[\s-]", "", code or "").upper()
 
 
-def find_walk_by_code(code: str) -> Walk | None:
-    """The walk with this join code, however it was typed."""
+def find_walk_by_code(code: str, *, retired: bool = False) -> Walk | None:
+    """The walk with this join code, however it was typed; with retired=True also by a code it had before."""
     code = normalise_code(code)
     if len(code) != vocab.JOIN_CODE_LENGTH:
         return None
-    return db.session.scalar(select(Walk).where(Walk.join_code == code))
+    walk = db.session.scalar(select(Walk).where(Walk.join_code == code))
+    if walk is None and retired:
+        walk = db.session.scalar(select(Walk).join(RetiredJoinCode, RetiredJoinCode.walk_id == Walk.id)
+                                 .where(RetiredJoinCode.code == code))
+    return walk
+
+
+def is_retired_code(code: str) -> bool:
+    """Whether a walk had this code before it was given a new one."""
+    return db.session.get(RetiredJoinCode, normalise_code(code)) is not None
 
 
 def new_join_code() -> str:
-    """A join code no other walk has: 6 characters without 0/O/1/I/L."""
+    """A join code no walk has or had: 6 characters without 0/O/1/I/L."""
     while True:
         code = "".join(secrets.choice(vocab.JOIN_CODE_ALPHABET) for _ in range(vocab.JOIN_CODE_LENGTH))
-        if db.session.scalar(select(Walk.id).where(Walk.join_code == code)) is None:
+        taken = db.session.scalar(select(Walk.id).where(Walk.join_code == code))
+        if taken is None and db.session.get(RetiredJoinCode, code) is None:
             return code
+
+
+def give_new_code(walk: Walk) -> str:
+    """Retire the walk's code (joined phones keep working with it) and give it a new one; returns the old."""
+    old = walk.join_code
+    db.session.add(RetiredJoinCode(code=old, walk_id=walk.id))
+    walk.join_code = new_join_code()
+    return old
 
 
 def set_area(walk: Walk, area_geojson: dict) -> None:

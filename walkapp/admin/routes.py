@@ -13,8 +13,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from .. import audit, vocab
-from ..auth import find_user
-from ..cli import MIN_PASSWORD
+from ..auth import MIN_PASSWORD, end_sessions, find_user
 from ..extensions import db
 from ..leader.forms import choices
 from ..models import AuditEvent, User
@@ -49,7 +48,7 @@ def users():
     return render_template("admin/users.html", form=form, accounts=accounts)
 
 
-@bp.post("/users/<int:user_id>")
+@bp.post("/users/<id:user_id>")
 def update_user(user_id: int):
     """Change an account's role, or deactivate and reactivate it."""
     user = db.get_or_404(User, user_id)
@@ -64,6 +63,8 @@ def update_user(user_id: int):
     if active in ("0", "1") and (active == "1") != user.active:
         audit.record("user_active", current_user, field="active", old=f"{user.email} {user.active}", new=active == "1")
         user.active = active == "1"
+        if not user.active:
+            end_sessions(user)
     db.session.commit()
     flash(_("Kontot är uppdaterat."), "success")
     return redirect(url_for("admin.users"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 
@@ -24,7 +23,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from .. import geo, vocab
+from .. import geo, inbound, vocab
 from ..timefmt import LOCAL_ZONE
 
 
@@ -70,7 +69,7 @@ class WalkForm(FlaskForm):
         if self.area_mode.data != "polygon":
             return
         try:
-            geo.parse_area(json.loads(field.data or ""))
+            geo.parse_area(inbound.loads(field.data or ""))
         except (ValueError, TypeError, KeyError):
             raise ValidationError(_l("Rita området på kartan: klicka minst tre hörn.")) from None
 
@@ -97,7 +96,7 @@ class WalkForm(FlaskForm):
     def area(self) -> dict:
         """The area as GeoJSON: the drawn polygon, or a circle around the chosen centre."""
         if self.area_mode.data == "polygon":
-            return json.loads(self.area_geojson.data)
+            return inbound.loads(self.area_geojson.data)
         return geo.circle_area(self.center_lat.data, self.center_lon.data, self.radius_m.data or 600)
 
     def chosen_categories(self) -> list[dict]:
@@ -125,7 +124,7 @@ class WalkForm(FlaskForm):
 def parsed_stops(text: str | None) -> list[dict]:
     """Stops from the form's JSON: [{"name", "lat", "lon"}], names trimmed and required."""
     try:
-        raw = json.loads(text or "[]")
+        raw = inbound.loads(text or "[]")
     except ValueError:
         raise ValueError(_l("Stoppen kunde inte läsas. Lägg till dem igen.")) from None
     if not isinstance(raw, list):
@@ -134,8 +133,10 @@ def parsed_stops(text: str | None) -> list[dict]:
     for item in raw:
         try:
             name = str(item["name"]).strip()[:200]
+            if any(isinstance(item[k], bool) or not isinstance(item[k], (int, float, str)) for k in ("lat", "lon")):
+                raise TypeError("not a number")
             lat, lon = float(item["lat"]), float(item["lon"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise ValueError(_l("Stoppen kunde inte läsas. Lägg till dem igen.")) from None
         if not name:
             raise ValueError(_l("Varje stopp behöver ett namn."))

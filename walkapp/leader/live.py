@@ -18,7 +18,7 @@ from ..participant.api import checked
 from ..extensions import db
 from ..models import Participant, Pin, Walk, utcnow
 from ..staff import led_walk
-from ..timefmt import iso_utc
+from ..timefmt import iso_utc, plausible
 from ..walks import walk_rules
 from . import bp
 from .walks import walk_figures
@@ -67,7 +67,7 @@ def staff_pin_json(pin: Pin, numbers: dict[int, int], admin: bool = False) -> di
     return body
 
 
-@bp.get("/walks/<int:walk_id>/live")
+@bp.get("/walks/<id:walk_id>/live")
 def live(walk_id: int):
     """Watch pins arrive on the walk's map during the walk."""
     walk = led_walk(walk_id)
@@ -75,7 +75,7 @@ def live(walk_id: int):
                            figures=walk_figures(walk))
 
 
-@bp.get("/walks/<int:walk_id>/feed")
+@bp.get("/walks/<id:walk_id>/feed")
 def feed(walk_id: int):
     """Pins changed since the cursor, every pin id (to drop deleted ones), and the counters."""
     walk = led_walk(walk_id)
@@ -101,13 +101,13 @@ def _parse_cursor(raw: str | None) -> dt.datetime | None:
     if not raw:
         return None
     try:
-        value = dt.datetime.fromisoformat(raw)
+        value = pin_input.utc_time(raw)
     except ValueError:
         return None
-    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+    return value if plausible(value) else None
 
 
-@bp.post("/walks/<int:walk_id>/pins")
+@bp.post("/walks/<id:walk_id>/pins")
 def add_staff_pin(walk_id: int):
     """The leader adds a pin of their own (marked as staff) from the dashboard; a double send stores it once."""
     walk = led_walk(walk_id)

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, locations
+from .. import audit, comments, locations
 from ..extensions import db
-from ..models import Pin
+from ..models import Participant, Pin, utcnow
 from ..staff import led_walk
 from . import bp
 from .live import participant_numbers, staff_pin_json
@@ -46,7 +46,7 @@ def _refuse(pin: Pin, message: str):
     return redirect(url_for("leader.pins", walk_id=pin.walk_id) + f"#pin-{pin.id}")
 
 
-@bp.get("/walks/<int:walk_id>/pins")
+@bp.get("/walks/<id:walk_id>/pins")
 def pins(walk_id: int):
     """Every pin of the walk with its moderation actions, newest first."""
     walk = led_walk(walk_id)
@@ -54,7 +54,7 @@ def pins(walk_id: int):
     return render_template("leader/pins.html", walk=walk, pins=pins, numbers=participant_numbers(walk))
 
 
-@bp.post("/pins/<int:pin_id>/<any(hide, unhide):action>")
+@bp.post("/pins/<id:pin_id>/<any(hide, unhide):action>")
 def hide(pin_id: int, action: str):
     """Hide a pin from everyone but staff, or show it again."""
     pin = _pin(pin_id)
@@ -73,7 +73,7 @@ def hide(pin_id: int, action: str):
     return _done(pin, _("Punkten är dold.") if hidden else _("Punkten visas igen."))
 
 
-@bp.post("/pins/<int:pin_id>/photo/<any(remove, restore, approve, unapprove):action>")
+@bp.post("/pins/<id:pin_id>/photo/<any(remove, restore, approve, unapprove):action>")
 def photo(pin_id: int, action: str):
     """Remove a photo (kept for admins), restore it, or approve it for planners and the public page."""
     pin = _pin(pin_id)
@@ -97,7 +97,7 @@ def photo(pin_id: int, action: str):
     return _done(pin, message)
 
 
-@bp.post("/pins/<int:pin_id>/redact")
+@bp.post("/pins/<id:pin_id>/redact")
 def redact(pin_id: int):
     """Replace part of a comment with [borttaget]; the original stays visible to admins only."""
     pin = _pin(pin_id)
@@ -111,6 +111,45 @@ def redact(pin_id: int):
     if pin.comment_original is None:
         pin.comment_original = before
     pin.comment = before.replace(part, REDACTED)
+    comments.set_approved(pin, False, current_user)  # the new words are read again before they go public
     # The log says that something was redacted, not what: the removed words may be personal data.
     audit.record("comment_redacted", current_user, pin=pin, field="comment", note=reason)
     return _done(pin, _("Kommentaren är redigerad."))
+
+
+@bp.post("/pins/<id:pin_id>/words/<any(approve, unapprove):action>")
+def words(pin_id: int, action: str):
+    """Let a comment go public (feedback page, protocol), or take that back."""
+    pin = _pin(pin_id)
+    comments.set_approved(pin, action == "approve", current_user)
+    return _done(pin, _("Orden är godkända för allmänheten.") if action == "approve" else _("Godkännandet av orden är borttaget."))
+
+
+@bp.post("/pins/<id:pin_id>/author/<any(block, unblock):action>")
+def block_author(pin_id: int, action: str):
+    """Stop the participant who made this pin (a leaked code, abuse): their token sends nothing more
+    and all their pins are hidden. Unblocking lets the token send again; hidden pins stay hidden."""
+    pin = _pin(pin_id)
+    if pin.participant_id is None:
+        abort(404)
+    reason = _reason()
+    if reason is None:
+        return _refuse(pin, _("Skriv varför – det sparas i loggen."))
+    participant = db.session.get(Participant, pin.participant_id)
+    block = action == "block"
+    if (participant.blocked_at is not None) != block:
+        audit.record("participant_" + action + "ed", current_user, walk=pin.walk, pin=pin, field="blocked",
+                     old=participant.blocked_at is not None, new=block, note=reason)
+        participant.blocked_at = utcnow() if block else None
+    if block:
+        touched = set()
+        for other in db.session.scalars(select(Pin).where(Pin.participant_id == participant.id, Pin.hidden.is_(False))):
+            audit.record("pin_hide", current_user, pin=other, field="hidden", old=False, new=True, note=reason)
+            other.hidden, other.hidden_reason = True, reason
+            if other.location is not None:
+                touched.add(other.location)
+        db.session.flush()
+        for location in touched:
+            locations.refresh(location)
+    return _done(pin, _("Deltagaren är stoppad och alla deras punkter är dolda.") if block
+                 else _("Deltagaren kan skicka punkter igen."))

@@ -24,7 +24,7 @@ def qr_svg(url: str) -> Markup:
                                 title=None, desc=None, svgclass="qr", lineclass=None))
 
 
-@bp.get("/walks/<int:walk_id>/poster")
+@bp.get("/walks/<id:walk_id>/poster")
 def poster(walk_id: int):
     """An A4 poster to print: QR code, the code in large type, and how to join."""
     walk = led_walk(walk_id)
@@ -32,7 +32,7 @@ def poster(walk_id: int):
     return render_template("leader/poster.html", walk=walk, url=url, qr=qr_svg(url))
 
 
-@bp.get("/walks/<int:walk_id>/projector")
+@bp.get("/walks/<id:walk_id>/projector")
 def projector(walk_id: int):
     """The QR code and code full screen, for a projector or a big screen."""
     walk = led_walk(walk_id)

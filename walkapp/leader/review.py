@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -16,7 +17,7 @@ from ..staff import led_walk
 from ..urls import parse_id
 from . import bp
 from .live import participant_numbers
-from .walks import unpublish
+from .walks import refuse_if_followed_up, unpublish
 
 
 def _location_of(walk, location_id: int) -> Location:
@@ -44,7 +45,7 @@ def _back(walk, location_id: int | None = None):
     return redirect(url_for("leader.review", walk_id=walk.id) + anchor)
 
 
-@bp.get("/walks/<int:walk_id>/review")
+@bp.get("/walks/<id:walk_id>/review")
 def review(walk_id: int):
     """The proposed locations, ranked, with their pins, to rename, merge, split and publish."""
     walk = led_walk(walk_id)
@@ -75,7 +76,7 @@ def review(walk_id: int):
                            all_locations=unsafe + safe)
 
 
-@bp.post("/walks/<int:walk_id>/recluster")
+@bp.post("/walks/<id:walk_id>/recluster")
 def recluster(walk_id: int):
     """Build the locations again from the pins (staff edits are kept)."""
     walk = led_walk(walk_id)
@@ -86,7 +87,7 @@ def recluster(walk_id: int):
     return _back(walk)
 
 
-@bp.post("/walks/<int:walk_id>/locations/<int:location_id>")
+@bp.post("/walks/<id:walk_id>/locations/<id:location_id>")
 def edit_location(walk_id: int, location_id: int):
     """Rename a location or write its proposed action."""
     walk = led_walk(walk_id)
@@ -104,7 +105,7 @@ def edit_location(walk_id: int, location_id: int):
     return _back(walk, location.id)
 
 
-@bp.post("/walks/<int:walk_id>/locations/<int:location_id>/merge")
+@bp.post("/walks/<id:walk_id>/locations/<id:location_id>/merge")
 def merge_location(walk_id: int, location_id: int):
     """Merge another location into this one."""
     walk = led_walk(walk_id)
@@ -117,18 +118,25 @@ def merge_location(walk_id: int, location_id: int):
         # Its pins from another leader's walk would move too: only someone leading both may do that.
         flash(_("Platsen har punkter från en vandring som du inte leder och kan inte slås ihop här."), "error")
         return _back(walk, into.id)
-    locations.merge(into, other, current_user)
+    try:
+        locations.merge(into, other, current_user)
+    except locations.MergeRefused as refused:
+        names = {"status": _("status"), "responsible_id": _("ansvarig"), "due_date": _("datum för klart senast")}
+        flash(_("Platserna har olika beslut (%(what)s) och slås inte ihop, eftersom ett av besluten skulle försvinna. "
+                "Be planeraren ändra det ena först.", what=", ".join(names[c] for c in refused.conflicts)), "error")
+        return _back(walk, into.id)
     db.session.commit()
-    flash(_("Platserna är sammanslagna."), "success")
+    flash(_("Platserna är sammanslagna. Planerarnas beslut finns kvar på platsen."), "success")
     return _back(walk, into.id)
 
 
-@bp.post("/walks/<int:walk_id>/locations/<int:location_id>/split")
+@bp.post("/walks/<id:walk_id>/locations/<id:location_id>/split")
 def split_location(walk_id: int, location_id: int):
     """Move the ticked pins to a new location of their own."""
     walk = led_walk(walk_id)
     location = _location_of(walk, location_id)
-    new = locations.split(location, request.form.getlist("pins", type=int), current_user, walk)
+    chosen = [parse_id(raw) for raw in request.form.getlist("pins")]
+    new = locations.split(location, [pin_id for pin_id in chosen if pin_id is not None], current_user, walk)
     if new is None:
         flash(_("Bocka i några (men inte alla) punkter för att dela platsen."), "error")
         return _back(walk, location.id)
@@ -137,7 +145,7 @@ def split_location(walk_id: int, location_id: int):
     return _back(walk, new.id)
 
 
-@bp.post("/walks/<int:walk_id>/pins/<int:pin_id>/move")
+@bp.post("/walks/<id:walk_id>/pins/<id:pin_id>/move")
 def move_pin(walk_id: int, pin_id: int):
     """Put a pin in another location."""
     walk = led_walk(walk_id)
@@ -152,14 +160,15 @@ def move_pin(walk_id: int, pin_id: int):
     return _back(walk, target.id)
 
 
-@bp.post("/walks/<int:walk_id>/pins/<int:pin_id>/place")
+@bp.post("/walks/<id:walk_id>/pins/<id:pin_id>/place")
 def place_pin(walk_id: int, pin_id: int):
     """Give a pin described in words its place on the map, then rebuild the locations."""
     walk = led_walk(walk_id)
     pin = _pin_of(walk, pin_id)
     lat = request.form.get("lat", type=float)
     lon = request.form.get("lon", type=float)
-    if lat is None or lon is None or not locations.distance_from_area_ok(walk, lat, lon):
+    if (lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon))
+            or not (-90 <= lat <= 90 and -180 <= lon <= 180) or not locations.distance_from_area_ok(walk, lat, lon)):
         flash(_("Klicka på kartan innanför vandringens område för att placera punkten."), "error")
         return _back(walk)
     locations.place_pin(pin, lat, lon, current_user)
@@ -171,7 +180,7 @@ def place_pin(walk_id: int, pin_id: int):
     return _back(walk, pin.location_id)
 
 
-@bp.post("/walks/<int:walk_id>/publish")
+@bp.post("/walks/<id:walk_id>/publish")
 def publish(walk_id: int):
     """Hand the walk's locations to the planners (or take them back)."""
     walk = led_walk(walk_id)
@@ -183,6 +192,8 @@ def publish(walk_id: int):
         audit.record("walk_published", current_user, walk=walk, field="published_at", new=utcnow())
         walk.published_at = utcnow()
     elif not publish:
+        if refuse_if_followed_up(walk):
+            return _back(walk)
         # Withdrawn from the planners: the public page built on their follow-up goes too.
         unpublish(walk, current_user)
     db.session.commit()

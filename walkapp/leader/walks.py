@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from .. import audit, vocab
+from .. import audit, locations, vocab
 from ..extensions import db
 from ..locations import cluster_walk
 from ..models import Participant, Photo, Pin, User, Walk, utcnow
 from ..staff import led_walk
-from ..walks import new_join_code, set_area
+from ..walks import give_new_code, new_join_code, set_area
 from . import bp
 from wtforms.fields.choices import SelectChoice
 
@@ -67,7 +67,7 @@ def new_walk():
     return render_template("leader/walk_form.html", form=form, walk=None, default_center=_default_center())
 
 
-@bp.route("/walks/<int:walk_id>/edit", methods=["GET", "POST"])
+@bp.route("/walks/<id:walk_id>/edit", methods=["GET", "POST"])
 def edit_walk(walk_id: int):
     """Change a walk's plan."""
     walk = led_walk(walk_id)
@@ -89,7 +89,7 @@ def edit_walk(walk_id: int):
     return render_template("leader/walk_form.html", form=form, walk=walk, default_center=_default_center())
 
 
-@bp.get("/walks/<int:walk_id>")
+@bp.get("/walks/<id:walk_id>")
 def walk(walk_id: int):
     """A walk's overview: status, code, figures, and what to do next."""
     walk = led_walk(walk_id)
@@ -97,7 +97,7 @@ def walk(walk_id: int):
     return render_template("leader/walk.html", walk=walk, figures=figures, transitions=_next_states(walk))
 
 
-@bp.post("/walks/<int:walk_id>/status")
+@bp.post("/walks/<id:walk_id>/status")
 def change_status(walk_id: int):
     """Open, close or reopen a walk. Closing builds its locations."""
     walk = led_walk(walk_id)
@@ -105,6 +105,8 @@ def change_status(walk_id: int):
     action = TRANSITIONS.get((walk.status, target))
     if action is None:
         flash(_("Den ändringen går inte att göra nu."), "error")
+        return redirect(url_for("leader.walk", walk_id=walk.id))
+    if action == "walk_reopened" and refuse_if_followed_up(walk):
         return redirect(url_for("leader.walk", walk_id=walk.id))
     audit.record(action, current_user, walk=walk, field="status", old=walk.status, new=target)
     walk.status = target
@@ -120,6 +122,43 @@ def change_status(walk_id: int):
         flash(_("Vandringen är avslutad. %(summary)s", summary=report.summary()), "success")
     db.session.commit()
     return redirect(url_for("leader.walk", walk_id=walk.id))
+
+
+@bp.post("/walks/<id:walk_id>/joins")
+def set_joins(walk_id: int):
+    """Stop new participants from joining (those already in go on), or let them join again."""
+    walk = led_walk(walk_id)
+    closed = request.form.get("closed") == "1"
+    if walk.joins_closed != closed:
+        audit.record("walk_joins_closed" if closed else "walk_joins_opened", current_user, walk=walk,
+                     field="joins_closed", old=walk.joins_closed, new=closed)
+        walk.joins_closed = closed
+        db.session.commit()
+    flash(_("Ingen ny kan gå med nu. De som redan är med fortsätter som vanligt.") if closed
+          else _("Nya deltagare kan gå med igen."), "success")
+    return redirect(url_for("leader.walk", walk_id=walk.id))
+
+
+@bp.post("/walks/<id:walk_id>/code")
+def new_code(walk_id: int):
+    """Give the walk a new code (the poster and QR follow); phones that already joined keep working."""
+    walk = led_walk(walk_id)
+    old = give_new_code(walk)
+    audit.record("walk_recoded", current_user, walk=walk, field="join_code", old=old, new=walk.join_code)
+    db.session.commit()
+    flash(_("Vandringen har en ny kod: %(code)s. Den gamla koden går inte att gå med med längre. Skriv ut den nya QR-affischen.",
+            code=walk.join_code), "success")
+    return redirect(url_for("leader.walk", walk_id=walk.id))
+
+
+def refuse_if_followed_up(walk) -> bool:
+    """Say no (with the places' names) when taking the walk back would hide planners' decisions."""
+    held = locations.followed_up_only_here(walk)
+    if held:
+        flash(_("Planerarna följer redan upp %(places)s. Om platserna tas tillbaka försvinner deras beslut från "
+                "åtgärdslistan, så det går inte. Prata med planerarna.", places=", ".join(f"”{loc.name}”" for loc in held)),
+              "error")
+    return bool(held)
 
 
 def unpublish(walk: Walk, user: User, planners: bool = True) -> None:

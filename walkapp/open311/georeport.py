@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..urls import parse_id
 from ..vocab import N_
-from ..timefmt import LOCAL_ZONE
+from ..timefmt import LOCAL_ZONE, plausible
 
 WINDOW = dt.timedelta(days=90)
 MAX_RESULTS = 1000
@@ -69,8 +69,10 @@ def parse_datetime(name: str, text: str, *, end: bool = False) -> dt.datetime:
         raise BadRequest(N_("%(name)s: datumet %(value)s går inte att läsa. Skriv till exempel 2024-05-14T18:30:00+02:00."),
                          name=name, value=text) from None
     try:
+        if not plausible(value):
+            raise OverflowError(value)
         return value.astimezone(dt.UTC)
-    except OverflowError:  # 0001-01-01 in a zone east of UTC
+    except OverflowError:  # 0001-01-01 in a zone east of UTC, or a year no window may reach
         raise BadRequest(N_("%(name)s: datumet %(value)s går inte att läsa. Skriv till exempel 2024-05-14T18:30:00+02:00."),
                          name=name, value=text) from None
 

@@ -72,7 +72,8 @@ def _request(location: Location, pins: list[Pin], labels: dict[str, str], status
     updated = max(t for t in (location.updated_at, figures.last, requested) if t is not None).replace(microsecond=0)
     if location.status in CLOSED and closed_at is not None:
         updated = max(closed_at.replace(microsecond=0), requested)
-    description = location.name if not location.proposed_action else f"{location.name}\n{location.proposed_action}"
+    # Only what is public: the place's name and the public note. The proposed action is internal.
+    description = location.name if not location.public_note else f"{location.name}\n{location.public_note}"
     notes = status_labels[location.status]
     if location.status == "atgardas_ej" and location.status_reason:
         notes += ": " + location.status_reason

@@ -8,7 +8,7 @@ import secrets
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import photos, pin_input, pinstore, vocab
@@ -31,11 +31,26 @@ def _token_key() -> str:
     return "tok:" + hash_token(auth) if auth else "ip:" + (request.remote_addr or "")
 
 
+def _walk_key() -> str:
+    """All pins of one walk, whoever sends them."""
+    return "walk:" + (request.view_args or {}).get("join_code", "").upper()
+
+
+def _code_missed(response) -> bool:
+    """Only look-ups of codes that don't exist count: that is what guessing a code costs."""
+    return response.status_code == 404
+
+
+def _limit(name: str):
+    return lambda: current_app.config[name]
+
+
 # --- named steps --------------------------------------------------------------------------------
 
 
-def walk_or_404(code: str) -> Walk:
-    walk = find_walk_by_code(code)
+def walk_or_404(code: str, *, retired: bool = False) -> Walk:
+    """The walk with this code; with retired=True also by a code it had before (the caller then checks the token)."""
+    walk = find_walk_by_code(code, retired=retired)
     if walk is None:
         raise ApiError(404, "walk_not_found", gettext("Det finns ingen vandring med den koden. Kontrollera koden och försök igen."), "join_code")
     return walk
@@ -48,14 +63,28 @@ def require_open(walk: Walk) -> None:
         raise ApiError(409, "walk_closed", gettext("Vandringen är avslutad och tar inte emot fler punkter. Tack för att du var med!"))
 
 
-def current_participant(walk: Walk) -> Participant:
+def authenticated() -> Participant:
+    """The participant holding the request's token: checked before anything is looked up, so a
+    request without a valid token learns nothing about walks or pins."""
     token = bearer_token()
     if token is None:
         raise ApiError(401, "token_missing", gettext("Du behöver gå med i vandringen först."))
     participant = participant_for(token)
-    if participant is None or participant.walk_id != walk.id:
+    if participant is None:
         raise ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
     return participant
+
+
+def current_participant(walk: Walk) -> Participant:
+    participant = authenticated()
+    if participant.walk_id != walk.id:
+        raise ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
+    return participant
+
+
+def require_not_blocked(participant: Participant) -> None:
+    if participant.blocked_at is not None:
+        raise ApiError(403, "participant_blocked", gettext("Ledaren har stoppat dina punkter i den här vandringen. Prata med ledaren om du undrar varför."))
 
 
 def form_fields() -> pin_input.Form:
@@ -63,8 +92,19 @@ def form_fields() -> pin_input.Form:
         data = request.get_json(silent=True)
         if not isinstance(data, dict):
             raise ApiError(400, "bad_request", gettext("Begäran kunde inte läsas. Försök igen."))
+        if "photo" in data:
+            raise ApiError(400, "photo_needs_multipart", gettext("Ett foto skickas som fil (multipart/form-data), inte i JSON."), "photo")
         return pin_input.Form(data)
     return pin_input.Form(request.form, request.form.getlist)
+
+
+def fingerprint(photo: bytes) -> str:
+    """What the phone sent, as a hash: a retry under the same client_id must send the same."""
+    if request.is_json:
+        fields = json.dumps(request.get_json(silent=True), sort_keys=True, ensure_ascii=False)
+    else:
+        fields = json.dumps(sorted(request.form.items(multi=True)), ensure_ascii=False)
+    return pin_input.fingerprint(fields, photo)
 
 
 def checked(parse, *args):
@@ -74,9 +114,14 @@ def checked(parse, *args):
         raise ApiError(err.status, err.code, gettext(err.message, **err.params), err.field) from None
 
 
-def uploaded_photo() -> photos.ProcessedPhoto | None:
+def upload_bytes() -> bytes:
+    """The photo file's bytes, or b"" when none was sent."""
     upload = request.files.get("photo")
-    data = upload.read() if upload is not None else b""
+    return upload.read() if upload is not None else b""
+
+
+def processed(data: bytes) -> photos.ProcessedPhoto | None:
+    """The upload checked and processed (outside any database transaction), or None."""
     if not data:
         return None
     try:
@@ -86,12 +131,13 @@ def uploaded_photo() -> photos.ProcessedPhoto | None:
 
 
 def own_pin(pin_id: int) -> tuple[Pin, Participant]:
+    participant = authenticated()
     pin = db.session.get(Pin, pin_id)
     if pin is None:
         raise ApiError(404, "pin_not_found", gettext("Punkten finns inte (den kan redan vara borttagen)."))
-    participant = current_participant(pin.walk)
     if pin.participant_id != participant.id:
         raise ApiError(403, "not_your_pin", gettext("Du kan bara ändra dina egna punkter."))
+    require_not_blocked(participant)
     require_open(pin.walk)
     return pin, participant
 
@@ -100,13 +146,18 @@ def own_pin(pin_id: int) -> tuple[Pin, Participant]:
 
 
 def walk_json(walk: Walk) -> dict:
-    """What a phone needs to show the walk."""
-    return {
+    """What a phone needs to show the walk; before it opens, only what its poster shows."""
+    body = {
         "code": walk.join_code,
         "title": walk.title,
         "status": walk.status,
         "starts_at": iso_utc(walk.starts_at),
         "meeting_place": walk.meeting_place,
+        "url": url_for("pages.join", join_code=walk.join_code),
+    }
+    if walk.status == "draft":
+        return body
+    body.update({
         "light": walk.light,
         "area": json.loads(walk.area_geojson),
         "center": {"lat": walk.center_lat, "lon": walk.center_lon},
@@ -114,8 +165,9 @@ def walk_json(walk: Walk) -> dict:
         "categories": [{"key": c["key"], "label": gettext(c["label"])} for c in walk.categories],
         "share_pins": walk.share_pins,
         "photo_approval": walk.photo_approval,
-        "url": url_for("pages.join", join_code=walk.join_code),
-    }
+        "joins_closed": walk.joins_closed,
+    })
+    return body
 
 
 def pin_json(pin: Pin, own: bool) -> dict:
@@ -138,6 +190,7 @@ def pin_json(pin: Pin, own: bool) -> dict:
             accuracy_m=pin.accuracy_m,
             comment=pin.comment,
             taken_at=iso_utc(pin.taken_at),
+            clock_unreliable=bool(pin.clock_unreliable),
             updated_at=iso_utc(pin.updated_at),
             unplaced=pin.unplaced,
             stop_name=pin.stop_name,
@@ -165,17 +218,30 @@ def openapi():
 
 
 @bp.get("/walks/<join_code>")
+@limiter.limit(_limit("CODE_MISSES_PER_ADDRESS"), deduct_when=_code_missed)
 def get_walk(join_code: str):
-    """Show a walk's public details, so a phone can show its name before joining."""
-    return jsonify(walk_json(walk_or_404(join_code)))
+    """Show a walk's public details, so a phone can show its name before joining.
+
+    By a code the walk had before, only to a phone that joined with it (it learns the new code).
+    """
+    walk = find_walk_by_code(join_code)
+    if walk is None:
+        walk = walk_or_404(join_code, retired=bearer_token() is not None)
+        participant = participant_for(bearer_token())
+        if participant is None or participant.walk_id != walk.id:
+            walk_or_404("")
+    return jsonify(walk_json(walk))
 
 
 @bp.post("/walks/<join_code>/participants")
-@limiter.limit("120/minute")
+@limiter.limit(_limit("CODE_MISSES_PER_ADDRESS"), deduct_when=_code_missed)
+@limiter.limit(_limit("JOIN_LIMIT_PER_ADDRESS"))
 def join(join_code: str):
     """Join a walk anonymously: the phone gets a random token, the server keeps only its hash."""
     walk = walk_or_404(join_code)
     require_open(walk)
+    if walk.joins_closed:
+        raise ApiError(409, "joins_closed", gettext("Ledaren har stängt för nya deltagare. Fråga ledaren om du vill vara med."))
     token = secrets.token_urlsafe(32)
     db.session.add(Participant(walk=walk, token_hash=hash_token(token)))
     db.session.commit()
@@ -183,71 +249,99 @@ def join(join_code: str):
 
 
 @bp.post("/walks/<join_code>/pins")
-@limiter.limit("120/minute", key_func=_token_key)
+@limiter.limit(_limit("PIN_LIMIT_PER_PARTICIPANT"), key_func=_token_key)
+@limiter.limit(_limit("PIN_LIMIT_PER_WALK"), key_func=_walk_key)
 def create_pin(join_code: str):
     """Store a pin, or return the one already stored under the same client_id (phones retry)."""
-    walk = walk_or_404(join_code)
+    authenticated()
+    walk = walk_or_404(join_code, retired=True)  # phones that joined before the code changed go on
     participant = current_participant(walk)
     form = form_fields()
     client_id = checked(pin_input.client_id, form)
+    photo_bytes = upload_bytes()
+    sent = fingerprint(photo_bytes)
     existing = _pin_by_client_id(walk, client_id)
     if existing is not None:
-        return _repeat(existing, participant)
+        return _repeat(existing, participant, sent)
+    require_not_blocked(participant)
     values = checked(pin_input.parse_new_pin, form, walk_rules(walk))
-    late = arrived_late(walk, values["taken_at"])
+    now = utcnow()
+    values["taken_at"], values["clock_unreliable"] = pin_input.phone_time(values["taken_at"], walk.opened_at, now)
+    late = arrived_late(walk, values["taken_at"], values["clock_unreliable"], now)
     if not late:
         require_open(walk)
-    processed = uploaded_photo()
-    pin = Pin(walk=walk, participant=participant, client_id=client_id, **values)
+    _check_cap(participant)
+    walk_id, participant_id, walk_light = walk.id, participant.id, walk.light
+    # The photo is decoded and its files written before the write transaction, so no other phone
+    # waits for the database while this one's photo is processed.
+    db.session.commit()
+    photo = processed(photo_bytes)
+    if photo is not None:
+        pinstore.store_files(photo)
+    pin = Pin(walk_id=walk_id, participant_id=participant_id, client_id=client_id, client_fingerprint=sent, **values)
     if values["light"] is None:
-        pin.light = walk.light
+        pin.light = walk_light
     db.session.add(pin)
     try:
         db.session.flush()
-        if processed is not None:
-            pinstore.attach_photo(pin, processed)
+        if photo is not None:
+            pinstore.attach_photo(pin, photo)
         if late:
             # The walk's places are already built: give the late pin its place too, in the same commit.
-            cluster_walk(walk)
+            cluster_walk(db.session.get(Walk, walk_id))
         pinstore.commit()
     except IntegrityError:
         # The same pin arrived twice at once; the other request stored it.
         db.session.rollback()
-        if processed is not None:
-            pinstore.discard_if_unreferenced(processed.sha256)
-        existing = _pin_by_client_id(walk, client_id)
+        if photo is not None:
+            pinstore.discard_if_unreferenced(photo.sha256)
+        existing = db.session.scalar(select(Pin).where(Pin.walk_id == walk_id, Pin.client_id == client_id))
         if existing is None:
             raise
-        return _repeat(existing, participant)
+        return _repeat(existing, db.session.get(Participant, participant_id), sent)
     return jsonify(pin_json(pin, own=True)), 201
 
 
-def arrived_late(walk: Walk, taken_at) -> bool:
+def arrived_late(walk: Walk, taken_at: dt.datetime | None, clock_unreliable: bool, now: dt.datetime) -> bool:
     """A pin made during the walk that reaches the server after closing (a phone without signal).
 
-    It is taken if the phone made it before the walk closed and it arrives within LATE_PIN_HOURS, and
-    only while the leader has not yet published the places: published places are reviewed ones.
+    It is taken if the phone made it while the walk was open (between opened_at and closed_at, by a
+    clock we believe) and it arrives within LATE_PIN_HOURS, and only while the leader has not yet
+    published the places: published places are reviewed ones.
     """
-    if walk.status != "closed" or walk.closed_at is None or taken_at is None or walk.published_at is not None:
+    if walk.status != "closed" or walk.closed_at is None or walk.opened_at is None or walk.published_at is not None:
+        return False
+    if taken_at is None or clock_unreliable:
         return False
     grace = dt.timedelta(hours=current_app.config["LATE_PIN_HOURS"])
-    return taken_at <= walk.closed_at and utcnow() - walk.closed_at <= grace
+    return walk.opened_at <= taken_at <= walk.closed_at and now - walk.closed_at <= grace
+
+
+def _check_cap(participant: Participant) -> None:
+    cap = current_app.config["MAX_PINS_PER_PARTICIPANT"]
+    count = db.session.scalar(select(func.count()).select_from(Pin).where(Pin.participant_id == participant.id))
+    if count >= cap:
+        raise ApiError(409, "pin_cap_reached", gettext("Du har satt ut %(max)d punkter, det är max i en vandring. Prata med ledaren om du har fler.", max=cap))
 
 
 def _pin_by_client_id(walk: Walk, client_id: str) -> Pin | None:
     return db.session.scalar(select(Pin).where(Pin.walk_id == walk.id, Pin.client_id == client_id))
 
 
-def _repeat(pin: Pin, participant: Participant):
+def _repeat(pin: Pin, participant: Participant, sent: str):
+    """The answer to a retry: the stored pin, if it is the same participant sending the same pin."""
     if pin.participant_id != participant.id:
         raise ApiError(409, "client_id_conflict", gettext("Punktens id används redan. Uppdatera sidan och försök igen."), "client_id")
+    if pin.client_fingerprint is not None and pin.client_fingerprint != sent:
+        raise ApiError(409, "client_id_reused", gettext("Punktens id användes redan för en annan punkt. Uppdatera sidan och försök igen."), "client_id")
     return jsonify(pin_json(pin, own=True)), 200
 
 
 @bp.get("/walks/<join_code>/pins")
 def list_pins(join_code: str):
     """Your own pins, and other participants' visible pins when the walk shares them."""
-    walk = walk_or_404(join_code)
+    authenticated()
+    walk = walk_or_404(join_code, retired=True)
     participant = current_participant(walk)
     query = select(Pin).where(Pin.walk_id == walk.id)
     if walk.share_pins:
@@ -260,8 +354,8 @@ def list_pins(join_code: str):
     return jsonify({"pins": [pin_json(p, own=p.participant_id == participant.id) for p in pins]})
 
 
-@bp.patch("/pins/<int:pin_id>")
-@limiter.limit("120/minute", key_func=_token_key)
+@bp.patch("/pins/<id:pin_id>")
+@limiter.limit(_limit("PIN_LIMIT_PER_PARTICIPANT"), key_func=_token_key)
 def update_pin(pin_id: int):
     """Change your own pin while the walk is open: any of its fields, its photo too."""
     pin, _participant = own_pin(pin_id)
@@ -270,19 +364,27 @@ def update_pin(pin_id: int):
         raise ApiError(409, "pin_moderated", gettext("Ledaren har redan granskat den här punkten, så den går inte att ändra. Du kan ta bort den och göra en ny."))
     form = form_fields()
     values = checked(pin_input.parse_pin_update, form, walk_rules(pin.walk))
-    processed = uploaded_photo()
+    remove = form.get("remove_photo") in ("1", "true", True)
+    photo_bytes = upload_bytes()
+    if not values and not photo_bytes and not remove:
+        raise ApiError(400, "nothing_to_change", gettext("Det fanns inget att ändra i punkten."))
+    photo = processed(photo_bytes)
+    if photo is not None:
+        pinstore.store_files(photo)
+    if "comment" in values and values["comment"] != pin.comment:
+        pin.comment_approved = False  # new words are read again before they go public
     for name, value in values.items():
         setattr(pin, name, value)
-    if processed is not None:
-        pinstore.attach_photo(pin, processed)
-    elif form.get("remove_photo") in ("1", "true", True):
+    if photo is not None:
+        pinstore.attach_photo(pin, photo)
+    elif remove:
         pinstore.remove_photo(pin)
     pinstore.commit()
     return jsonify(pin_json(pin, own=True))
 
 
-@bp.delete("/pins/<int:pin_id>")
-@limiter.limit("120/minute", key_func=_token_key)
+@bp.delete("/pins/<id:pin_id>")
+@limiter.limit(_limit("PIN_LIMIT_PER_PARTICIPANT"), key_func=_token_key)
 def delete_pin(pin_id: int):
     """Delete your own pin while the walk is open, with its photo."""
     pin, _participant = own_pin(pin_id)

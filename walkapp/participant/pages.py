@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 from ..extensions import LANG_COOKIE
 from ..models import Walk
 from ..urls import local_path
-from ..walks import find_walk_by_code, normalise_code
+from ..extensions import limiter
+from ..walks import find_walk_by_code, is_retired_code, normalise_code
 from .api import walk_json
 
 bp = Blueprint("pages", __name__)
@@ -47,7 +48,16 @@ SHELL_FILES = (
 SERVICE_WORKER = "js/participant/sw.js"
 
 
+def _code_missed(response) -> bool:
+    return response.status_code == 404
+
+
+def _misses_limit() -> str:
+    return current_app.config["CODE_MISSES_PER_ADDRESS"]
+
+
 @bp.get("/")
+@limiter.limit(_misses_limit, deduct_when=_code_missed)
 def index():
     """Let a participant type the walk's code, and send them to the walk when it exists."""
     if "code" not in request.args:
@@ -60,9 +70,14 @@ def index():
 
 
 @bp.get("/j/<join_code>")
+@limiter.limit(_misses_limit, deduct_when=_code_missed)
 def join(join_code: str):
     """The QR target: before the walk a notice, during it the intro and the map, afterwards the ending."""
     walk = find_walk_by_code(join_code)
+    if walk is None and is_retired_code(join_code):
+        # The leader gave the walk a new code. A phone that joined with this one finds its way on
+        # (static/js/participant/code-changed.js asks the API with its token); nobody else learns the new code.
+        return render_template("participant/code_changed.html", code=normalise_code(join_code)), 410
     if walk is None:
         return code_not_found(normalise_code(join_code))
     if walk.join_code != join_code:

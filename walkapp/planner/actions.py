@@ -6,7 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import comments
 from ..extensions import db
+from ..models import Pin
 from ..permissions import plans
 from ..urls import local_path
 from . import access, bp, followup, queries
@@ -22,7 +24,7 @@ def index():
                            **access.filter_choices())
 
 
-@bp.get("/locations/<int:location_id>")
+@bp.get("/locations/<id:location_id>")
 def location(location_id: int):
     """One location: everything the youths said, the follow-up form and the history of changes."""
     location = access.planned_location(location_id)
@@ -53,7 +55,7 @@ def _location_page(location, update: followup.Update, form=None, status: int = 2
     ), status
 
 
-@bp.post("/locations/<int:location_id>")
+@bp.post("/locations/<id:location_id>")
 def update_location(location_id: int):
     """Save the follow-up fields that were sent; refuse all of them if one breaks a rule."""
     location = access.planned_location(location_id)
@@ -68,3 +70,15 @@ def update_location(location_id: int):
     db.session.commit()
     flash(_("Platsen är uppdaterad.") if changed else _("Inget var ändrat."), "success")
     return redirect(local_path(request.form.get("next")) or url_for("planner.location", location_id=location.id))
+
+
+@bp.post("/pins/<id:pin_id>/words/<any(approve, unapprove):action>")
+def approve_words(pin_id: int, action: str):
+    """Let one of the youths' comments go public (feedback page, protocol), or take that back."""
+    pin = db.get_or_404(Pin, pin_id)
+    if pin.hidden or pin.location_id is None or not plans(current_user, pin.walk):
+        return redirect(url_for("planner.index"))
+    comments.set_approved(pin, action == "approve", current_user)
+    db.session.commit()
+    flash(_("Orden är godkända för allmänheten.") if action == "approve" else _("Godkännandet av orden är borttaget."), "success")
+    return redirect(local_path(request.form.get("next")) or url_for("planner.location", location_id=pin.location_id))

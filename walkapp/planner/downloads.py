@@ -51,7 +51,7 @@ def _local(value: dt.datetime | None) -> dt.datetime | None:
 
 def _download(body: bytes, mimetype: str, extension: str):
     name = f"atgardslista-{utcnow():%Y-%m-%d}.{extension}"
-    response = current_app.response_class(body, mimetype=mimetype)
+    response = current_app.response_class(body, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -2,8 +2,8 @@
 
 render_feedback(walk) is what the QR link shows once a walk's feedback is published; planners
 preview it here and publish it with a button. Only moderated content appears: hidden pins are left
-out, redacted comments show as redacted, photos only when approved (permissions.public_photo), and
-nothing that tells who anyone is.
+out, comments only once approved one by one (redacted ones show as redacted), photos only when
+approved (permissions.public_photo), and nothing that tells who anyone is.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ class PublicPlace:
 
     @property
     def words(self) -> list[str]:
-        """The youths' moderated words from this walk."""
-        return [p.comment for p in self.card.words]
+        """The youths' words from this walk that a leader or planner approved for the public."""
+        return [p.comment for p in self.card.approved_words]
 
     @property
     def photos(self) -> list[Pin]:
@@ -87,14 +87,14 @@ def render_feedback(walk: Walk, *, preview: bool = False) -> str:
                            step_names={k: _(v) for k, v in STEP_NAMES.items()})
 
 
-@bp.get("/walks/<int:walk_id>/feedback")
+@bp.get("/walks/<id:walk_id>/feedback")
 def feedback_preview(walk_id: int):
     """Preview the walk's public feedback page exactly as the youths will see it."""
     walk = access.planned_walk(walk_id)
     return render_feedback(walk, preview=True)
 
 
-@bp.post("/walks/<int:walk_id>/feedback")
+@bp.post("/walks/<id:walk_id>/feedback")
 def publish_feedback(walk_id: int):
     """Publish the feedback page at the walk's QR link, or take it down again."""
     walk = access.planned_walk(walk_id)

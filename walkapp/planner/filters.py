@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .. import vocab
+from ..timefmt import plausible
 from ..urls import parse_id
 from ..timefmt import LOCAL_ZONE
 
@@ -100,7 +101,10 @@ def _date(value: str | None, errors: list[str], name: str) -> dt.date | None:
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
+        day = None
+    if day is None or not plausible(day):
         errors.append(name)
         return None
+    return day

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from .. import audit, vocab
 from ..models import Location, ResponsibleParty, User
+from ..timefmt import plausible
 from ..urls import parse_id
 
 TEXT_MAX = 4000
@@ -62,6 +63,8 @@ def read_update(location: Location, form: Mapping[str, str], parties: Mapping[in
         raw = (form["due_date"] or "").strip()
         try:
             wanted["due_date"] = dt.date.fromisoformat(raw) if raw else None
+            if wanted["due_date"] and not plausible(wanted["due_date"]):
+                raise ValueError(raw)
         except ValueError:
             update.errors["due_date"] = _("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2025-06-30.")
     for name in ("proposed_action", "public_note"):

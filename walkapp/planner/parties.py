@@ -45,7 +45,7 @@ def add_party():
     return redirect(url_for("planner.parties"))
 
 
-@bp.post("/responsible/<int:party_id>")
+@bp.post("/responsible/<id:party_id>")
 def toggle_party(party_id: int):
     """Deactivate a party (kept on the locations it already has) or activate it again."""
     party = db.get_or_404(ResponsibleParty, party_id)

@@ -55,6 +55,11 @@ class Card:
         return sorted((p for p in self.pins if p.comment), key=lambda p: (p.rating, p.id))
 
     @property
+    def approved_words(self) -> list[Pin]:
+        """Words a leader or planner approved: the only ones that go public (feedback page, protocol)."""
+        return [p for p in self.words if p.comment_approved]
+
+    @property
     def photos(self) -> list[Pin]:
         """Pins whose photo the planner pages may show, the location's best photo first."""
         shown = [p for p in self.pins if planner_photo(p)]
@@ -135,9 +140,9 @@ def location_walks(location: Location, pin_ok: Callable[[Pin], bool]) -> list[Wa
 
 
 def history(location: Location) -> list[AuditEvent]:
-    """Every recorded change to the location, newest first."""
+    """Every recorded change to the location and to places merged into it, newest first."""
     return db.session.scalars(
-        select(AuditEvent).where(AuditEvent.location_id == location.id)
+        select(AuditEvent).where(AuditEvent.location_id.in_(locs.merged_ids(location)))
         .options(joinedload(AuditEvent.user)).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     ).all()
 

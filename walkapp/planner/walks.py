@@ -28,7 +28,7 @@ def walks():
     return render_template("planner/walks.html", rows=[(w, counts.get(w.id, 0)) for w in queries.published_walks()])
 
 
-@bp.get("/walks/<int:walk_id>/protocol")
+@bp.get("/walks/<id:walk_id>/protocol")
 def protocol(walk_id: int):
     """The walk's protocol for departments and participants: summary, map, numbered locations (prints on A4)."""
     walk = access.planned_walk(walk_id)

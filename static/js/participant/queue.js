@@ -50,13 +50,15 @@
   /** A 4xx other than these fails the same way every time: keep the pin and show why, never drop it. */
   const hopeless = (status) => status >= 400 && status < 500 && ![408, 425, 429].includes(status);
 
-  /** Send one pin: {outcome: "sent", pin}, {outcome: "failed", error} or {outcome: "retry"}. */
+  /** Send one pin: {outcome: "sent", pin}, {outcome: "failed", error} or {outcome: "retry"}.
+   * A pin changed after it first went out is sent again exactly as it went out (`sent`): the server
+   * refuses a client_id repeated with other fields; the change follows as a PATCH. */
   async function send(record) {
     let res;
     try {
       res = await fetch(record.url, {
         method: "POST",
-        body: formOf(record),
+        body: formOf(record.sent ? { client_id: record.client_id, ...record.sent } : record),
         headers: { Authorization: "Bearer " + record.token, Accept: "application/json" },
         signal: AbortSignal.timeout ? AbortSignal.timeout(90000) : undefined,
       });
@@ -101,7 +103,7 @@
     if (record.serverId) return followUp(record, record.serverId);
     await put({ ...record, attempted: true });
     const result = await send(record);
-    const stale = record.deleteAfterSend || (record.edited && result.status === 200);
+    const stale = record.deleteAfterSend || (record.edited && Boolean(record.sent));
     if (result.outcome !== "sent" || !stale) return result;
     const after = await followUp(record, result.pin.id);
     if (after.outcome !== "sent") await put({ ...record, attempted: true, serverId: result.pin.id });
@@ -136,8 +138,13 @@
    * out once is marked edited, so that a send which finds it stored also sends the change. */
   const update = (id, change) => exclusive(async () => {
     const record = await get(id);
-    if (record) await put({ ...change(record), edited: Boolean(record.attempted || record.serverId) });
-    return Boolean(record);
+    if (!record) return false;
+    // A pin the server refused (state "failed": nothing was stored) is simply sent anew once fixed.
+    const wentOut = Boolean(record.attempted || record.serverId) && (record.state !== "failed" || Boolean(record.sent));
+    // Keep what went out the first time, so a retry repeats it byte for byte.
+    const sent = record.sent || (wentOut ? { fields: record.fields, photo: record.photo } : undefined);
+    await put({ ...change(record), edited: wentOut, ...(sent ? { sent } : {}) });
+    return true;
   });
 
   /** Take a pin off the phone because its author deleted it; one that may have reached the server is
