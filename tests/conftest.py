@@ -178,6 +178,10 @@ def join(client):
     return do
 
 
+# One phone time for the whole session, so a retry of the same pin sends the same fields.
+TAKEN_AT = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(timespec="seconds")
+
+
 def pin_form(**overrides) -> dict:
     """A valid pin as a phone sends it (multipart fields); override or drop (None) any field."""
     form = {
@@ -189,7 +193,7 @@ def pin_form(**overrides) -> dict:
         "categories": ["belysning", "skymd_sikt"],
         "comment": "Mörkt och buskigt",
         "light": "skymning",
-        "taken_at": (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(timespec="seconds"),
+        "taken_at": TAKEN_AT,
     }
     form.update(overrides)
     return {k: v for k, v in form.items() if v is not None}

@@ -305,3 +305,44 @@ def other_format(fmt: str) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (32, 24), (10, 200, 10)).save(buf, fmt)
     return buf.getvalue()
+
+
+def _s15(v: float) -> bytes:
+    return struct.pack(">i", round(v * 65536))
+
+
+def display_p3_icc(planted: bytes = b"") -> bytes:
+    """A Display P3 matrix/TRC profile (ICC v2) built by hand, optionally followed by planted bytes.
+
+    The primaries are Display P3's, adapted to D50 as ICC requires; the tone curve is gamma 2.2.
+    `planted` is appended after the tags (a profile can carry anything): none of it may survive.
+    """
+    def xyz(x, y, z):
+        return b"XYZ " + bytes(4) + _s15(x) + _s15(y) + _s15(z)
+
+    desc_text = b"Display P3 (walkapp test)\0"
+    tags = [
+        (b"desc", b"desc" + bytes(4) + struct.pack(">I", len(desc_text)) + desc_text + bytes(4 + 4 + 2 + 1 + 67)),
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", xyz(0.5151, 0.2412, -0.0011)),
+        (b"gXYZ", xyz(0.2920, 0.6922, 0.0419)),
+        (b"bXYZ", xyz(0.1571, 0.0666, 0.7841)),
+        (b"rTRC", b"curv" + bytes(4) + struct.pack(">IH", 1, round(2.2 * 256)) + bytes(2)),
+        (b"cprt", b"text" + bytes(4) + b"No copyright, test data\0"),
+    ]
+    tags += [(b"gTRC", tags[5][1]), (b"bTRC", tags[5][1])]
+    table_size = 4 + 12 * len(tags)
+    offset = 128 + table_size
+    table, data = struct.pack(">I", len(tags)), b""
+    for sig, body in tags:
+        while (offset + len(data)) % 4:
+            data += b"\0"
+        table += sig + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    body = table + data
+    size = 128 + len(body) + len(planted)
+    header = (struct.pack(">I", size) + b"lcms" + bytes([2, 0x10, 0, 0]) + b"mntr" + b"RGB " + b"XYZ "
+              + struct.pack(">6H", 2024, 1, 1, 0, 0, 0) + b"acsp" + b"APPL" + bytes(4) + bytes(4) + bytes(4)
+              + bytes(8) + struct.pack(">I", 0) + _s15(0.9642) + _s15(1.0) + _s15(0.8249) + b"lcms" + bytes(16) + bytes(28))
+    assert len(header) == 128
+    return header + body + planted

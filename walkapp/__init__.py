@@ -78,6 +78,9 @@ def _finish_config(app: Flask, explicit: set[str]) -> None:
     cfg = app.config
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
     cfg["DEFAULT_CENTER_LATLON"] = _config.parse_center(cfg["DEFAULT_CENTER"])
+    from . import photos
+
+    photos.set_concurrency(int(cfg["PHOTO_CONCURRENCY"]))
     import datetime as dt
 
     cfg["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=cfg["STAFF_SESSION_HOURS"])

@@ -47,6 +47,9 @@ def defaults(instance_path: str) -> dict:
         "PIN_LIMIT_PER_PARTICIPANT": "30 per minute",
         "PIN_LIMIT_PER_WALK": "600 per minute",
         "MAX_PINS_PER_PARTICIPANT": 150,
+        # Photos one app process decodes at once, and how long another waits for a turn (then 503).
+        "PHOTO_CONCURRENCY": 2,
+        "PHOTO_WAIT_SECONDS": 20.0,
         "PUBLIC_URL": None,
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
         "PROXY_COUNT": 0,

@@ -12,16 +12,17 @@ from .extensions import db
 class ApiError(Exception):
     """A client error with a code for programs and a Swedish message a person can act on."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None, headers: dict | None = None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.headers = headers or {}
 
     def response(self):
         body = {"error": self.code, "message": self.message, "field": self.field}
-        return jsonify(body), self.status
+        return jsonify(body), self.status, self.headers
 
 
 def _generic_messages() -> dict[int, tuple[str, str]]:

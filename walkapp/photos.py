@@ -1,17 +1,23 @@
 """Uploaded photos: refuse what we don't take, strip every byte of metadata, store by content hash.
 
 No Flask here. Participants are minors (product.md §7): the stored copy is re-encoded from pixels
-alone, so no EXIF, GPS, XMP, IPTC, maker note or comment from the phone can survive; only an RGB
-ICC profile is carried over, because phones shoot in Display P3 and colours would be off without it.
+alone, so no EXIF, GPS, XMP, IPTC, maker note, comment or colour profile from the phone can survive.
+Phones shoot in Display P3, so the pixels are converted to sRGB with the uploaded profile first
+(colour.py); the profile's bytes themselves are never stored.
+
+Every accepted picture has a bounded cost: at most MAX_PIXELS (fewer for WebP), at most
+MAX_DECODED_BYTES once decoded, worked on in strips, and at most a few at once per process.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import re
 import tempfile
+import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -19,6 +25,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, JpegImagePlugin
 
+from . import colour
 from .vocab import N_
 
 try:
@@ -29,7 +36,17 @@ else:
     pillow_heif.register_heif_opener()
 
 MAX_BYTES = 25 * 1024 * 1024
-MAX_PIXELS = 100_000_000
+# A 48 MP phone photo (8064×6048 = 48.8 MP) with room to spare; anything larger is a 413.
+MAX_PIXELS = 52_000_000
+# Formats whose decoder keeps a second full copy of the picture get fewer pixels (WebP decodes into
+# a buffer that Pillow then copies); phones don't send WebP photos this large anyway.
+FORMAT_MAX_PIXELS = {"WEBP": 16_000_000}
+# The most memory the decoded picture may take. JPEG decodes at 1/2, 1/4 or 1/8 scale (draft), so a
+# 48 MP JPEG stays far below it; a 52 MP RGBA PNG is the largest at 208 MB.
+MAX_DECODED_BYTES = 220 * 1024 * 1024
+# Conversions and resampling work on strips of at most this many source pixels, so a picture is
+# never copied whole: the decoded picture plus a few strips is the whole cost.
+STRIP_PIXELS = 4_000_000
 FULL_SIDE = 1600
 THUMB_SIDE = 320
 
@@ -39,10 +56,14 @@ JPEG_QUALITY = 82
 FULL_RESAMPLE = Image.Resampling.BICUBIC
 FORMATS = ("JPEG", "PNG", "WEBP") + (("HEIF",) if pillow_heif else ())
 MAX_ICC_BYTES = 1024 * 1024
-# Resizing is split into a fixed number of strips, so the bytes (and the content hash) do not
-# depend on how many cores the server has, and the strips are shared out over the cores.
+# Resizing is split into a fixed number of strips (more for big pictures, by size alone), so the
+# bytes (and the content hash) do not depend on how many cores the server has.
 _STRIPS = 4
 _THREADS = max(1, min(_STRIPS, os.cpu_count() or 1))
+# Memory per pixel as Pillow keeps a decoded picture (RGB is stored in four bytes).
+_PIXEL_BYTES = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+# Modes resampled straight from the decoded picture; the others are converted strip by strip first.
+_DIRECT = {"RGB", "L", "CMYK"}
 
 # Magic numbers of the formats we take: a file that starts like one but cannot be opened is
 # broken (an interrupted upload), not the wrong kind of file.
@@ -104,6 +125,14 @@ class CorruptImage(PhotoError):
     message = N_("Bilden verkar trasig eller kom bara fram till hälften. Försök ladda upp den igen.")
 
 
+class Busy(PhotoError):
+    """Every photo slot of this process stayed taken: the phone sends the pin again a little later."""
+
+    code = "busy"
+    status = 503
+    message = N_("Servern tar emot många foton just nu. Punkten skickas igen om en stund.")
+
+
 @dataclass(frozen=True)
 class ProcessedPhoto:
     """The stored versions of one photo, free of metadata, named by the hash of `full`."""
@@ -117,19 +146,41 @@ class ProcessedPhoto:
     thumb_height: int
 
 
-def process(data: bytes) -> ProcessedPhoto:
-    """Check, decode, orient, downscale and re-encode an upload into a metadata-free JPEG and thumbnail."""
+_slots = threading.BoundedSemaphore(2)
+
+
+def set_concurrency(slots: int) -> None:
+    """How many photos one process decodes at once; the others wait (a burst cannot starve plain pins)."""
+    global _slots
+    _slots = threading.BoundedSemaphore(max(1, slots))
+
+
+def process(data: bytes, wait: float | None = None) -> ProcessedPhoto:
+    """Check, decode, orient, downscale, convert to sRGB and re-encode an upload into a metadata-free
+    JPEG and thumbnail. Waits at most `wait` seconds for a free slot (then Busy)."""
     if len(data) > MAX_BYTES:
         raise ImageTooLarge(f"{len(data)} bytes")
+    slots = _slots
+    if not slots.acquire(timeout=wait if wait is not None else -1):
+        raise Busy("no free photo slot")
+    try:
+        return _process(data)
+    finally:
+        slots.release()
+
+
+def _process(data: bytes) -> ProcessedPhoto:
     with warnings.catch_warnings():
-        # Our own limit is MAX_PIXELS, checked below; Pillow's lower warning threshold would only
-        # disagree with it. Pillow warns about odd but harmless metadata (corrupt EXIF) as UserWarning.
+        # Our own limits are checked below; Pillow's lower warning threshold would only disagree with
+        # them. Pillow warns about odd but harmless metadata (corrupt EXIF) as UserWarning.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         warnings.simplefilter("ignore", UserWarning)
         with _open(data) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise TooManyPixels(f"{im.width}x{im.height}")
+            if im.width * im.height > FORMAT_MAX_PIXELS.get(im.format, MAX_PIXELS):
+                raise TooManyPixels(f"{im.format} {im.width}x{im.height}")
             target, box = _draft(im)
+            if im.width * im.height * _PIXEL_BYTES.get(im.mode, 4) > MAX_DECODED_BYTES:
+                raise TooManyPixels(f"{im.mode} {im.width}x{im.height} decoded")
             try:
                 im.load()
             except (OSError, SyntaxError, ValueError, EOFError) as e:
@@ -137,12 +188,12 @@ def process(data: bytes) -> ProcessedPhoto:
             # Read after decoding: a PNG may keep its eXIf chunk behind the pixel data.
             transpose = _transpose_method(im)
             icc = _rgb_icc_profile(im.info.get("icc_profile"))
-            full = _resize(_to_rgb(im), target, box, transpose)
-    full.info = {}  # cleared before the thumbnail thread copies it; nothing from the upload travels on
-    with ThreadPoolExecutor(1) as pool:  # the thumbnail is made while the full size is encoded
-        thumb_job = pool.submit(_thumbnail, full, icc)
-        full_jpeg = _encode(full, icc)
-        thumb, thumb_jpeg = thumb_job.result()
+            full = _resize(im, target, box, transpose)
+    full = colour.to_srgb(full, icc)  # no uploaded profile byte is kept
+    full.info = {}  # nothing from the upload travels on
+    thumb_job = _pool().submit(_thumbnail, full)  # the thumbnail is made while the full size is encoded
+    full_jpeg = _encode(full)
+    thumb, thumb_jpeg = thumb_job.result()
     return ProcessedPhoto(
         sha256=hashlib.sha256(full_jpeg).hexdigest(),
         full=full_jpeg,
@@ -152,6 +203,17 @@ def process(data: bytes) -> ProcessedPhoto:
         thumb_width=thumb.width,
         thumb_height=thumb.height,
     )
+
+
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _pool() -> ThreadPoolExecutor:
+    """One thread pool for the process (a new one per photo cost a few ms)."""
+    pool = _pools.get(_THREADS)
+    if pool is None:
+        pool = _pools.setdefault(_THREADS, ThreadPoolExecutor(_THREADS, thread_name_prefix="photo"))
+    return pool
 
 
 def _open(data: bytes) -> Image.Image:
@@ -215,14 +277,14 @@ def _draft(im: Image.Image) -> tuple[tuple[int, int], tuple[float, float, float,
 
 
 def _to_rgb(im: Image.Image) -> Image.Image:
-    """The image in RGB, with any transparency flattened onto white."""
+    """The image (a strip of a picture) in RGB, with any transparency flattened onto white."""
     if im.mode == "RGB":
         return im
     if im.mode.startswith("I;16") or im.mode == "I":
         # 16-bit grey (PNG): Pillow would clip it at 255 when converting, so scale it to 8 bits
         # (a rare tRNS grey level is dropped on the way).
         return im.convert("I").point(lambda v: v / 256).convert("L").convert("RGB")
-    if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
+    if im.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in im.info:
         rgba = im.convert("RGBA")
         flat = Image.new("RGB", im.size, "white")
         flat.paste(rgba, mask=rgba.getchannel("A"))
@@ -236,43 +298,59 @@ def _resize(
     box: tuple[float, float, float, float],
     transpose: Image.Transpose | None,
 ) -> Image.Image:
-    """Resize `box` of `im` to `size` and transpose, in strips on up to _THREADS cores; a new image."""
+    """Resize `box` of `im` to `size` in RGB and transpose, in strips on up to _THREADS cores; a new image.
+
+    The picture is never converted or copied whole: RGB, grey and CMYK are resampled straight from
+    it and the small strips converted; other modes (alpha, palette, 16-bit, 1-bit) are converted a
+    strip at a time, with the rows the filter reaches beyond the strip, then resampled.
+    """
     w, h = size
     x0, y0, x1, y1 = box
-    rows = sorted({h * i // _STRIPS for i in range(_STRIPS + 1)})  # fewer strips if only a few pixels high
+    strips = max(_STRIPS, math.ceil((x1 - x0) * (y1 - y0) / STRIP_PIXELS))
+    rows = sorted({h * i // strips for i in range(strips + 1)})  # fewer strips if only a few pixels high
     swaps = transpose in _SWAPS_AXES
     same_size = size == im.size and box == (0, 0, *im.size)  # a small photo is never enlarged
+    direct = im.mode in _DIRECT
+    # How far the filter reaches beyond a strip, in source rows (BICUBIC: 2 output pixels' worth).
+    reach = math.ceil(2 * (y1 - y0) / h) + 2
 
     def strip(top: int, bottom: int) -> tuple[tuple[int, int], Image.Image]:
-        # Pillow reads the source rows the filter needs beyond the strip's box, so there is no seam.
         src = (x0, y0 + (y1 - y0) * top / h, x1, y0 + (y1 - y0) * bottom / h)
-        part = im.crop(src) if same_size else im.resize((w, bottom - top), FULL_RESAMPLE, box=src)
+        if same_size:
+            part = _to_rgb(im.crop(src))
+        elif direct:
+            # Pillow reads the source rows the filter needs beyond the strip's box, so there is no seam.
+            part = _to_rgb(im.resize((w, bottom - top), FULL_RESAMPLE, box=src))
+        else:
+            c0 = max(0, math.floor(src[1]) - reach)
+            c1 = min(im.height, math.ceil(src[3]) + reach)
+            piece = _to_rgb(im.crop((0, c0, im.width, c1)))
+            part = piece.resize((w, bottom - top), FULL_RESAMPLE, box=(x0, src[1] - c0, x1, src[3] - c0))
         if transpose is None:
             return (0, top), part
         at = h - bottom if transpose in _REVERSES_ROWS else top
         return ((at, 0) if swaps else (0, at)), part.transpose(transpose)
 
     # Pillow releases the GIL while resampling, so the strips really run in parallel.
-    with ThreadPoolExecutor(_THREADS) as pool:
-        parts = list(pool.map(strip, rows, rows[1:]))
-    out = Image.new(im.mode, (h, w) if swaps else (w, h))
+    parts = list(_pool().map(strip, rows, rows[1:]))
+    out = Image.new("RGB", (h, w) if swaps else (w, h))
     for at, part in parts:
         out.paste(part, at)
     return out
 
 
-def _thumbnail(full: Image.Image, icc: bytes | None) -> tuple[Image.Image, bytes]:
+def _thumbnail(full: Image.Image) -> tuple[Image.Image, bytes]:
     """The thumbnail of the full-size result, and its JPEG."""
     # reducing_gap: box-reduce by 2 first, then LANCZOS; as sharp as LANCZOS alone and 2.3x faster.
     thumb = full.resize(_fit(full.size, THUMB_SIDE), Image.Resampling.LANCZOS, reducing_gap=2.0)
-    return thumb, _encode(thumb, icc)
+    return thumb, _encode(thumb)
 
 
-def _encode(im: Image.Image, icc: bytes | None) -> bytes:
-    """Baseline JPEG with nothing but pixels and the ICC profile."""
+def _encode(im: Image.Image) -> bytes:
+    """Baseline JPEG with nothing but pixels (sRGB, so no colour profile is needed)."""
     im.info = {}  # Pillow writes a COM segment from info["comment"] unless told otherwise
     buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=JPEG_QUALITY, icc_profile=icc)
+    im.save(buf, "JPEG", quality=JPEG_QUALITY)
     return buf.getvalue()
 
 

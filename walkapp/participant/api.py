@@ -125,7 +125,9 @@ def processed(data: bytes) -> photos.ProcessedPhoto | None:
     if not data:
         return None
     try:
-        return photos.process(data)
+        return photos.process(data, wait=current_app.config["PHOTO_WAIT_SECONDS"])
+    except photos.Busy as err:
+        raise ApiError(err.status, err.code, gettext(err.message), "photo", {"Retry-After": "10"}) from None
     except photos.PhotoError as err:
         raise ApiError(err.status, err.code, gettext(err.message), "photo") from None
 
