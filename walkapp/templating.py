@@ -1,4 +1,4 @@
-"""What every template gets: vocabulary labels, the language switch, small filters."""
+"""What every template gets: vocabulary labels, the language switch, small filters, the script nonce."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask import Flask
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
-from . import vocab
+from . import security_headers, vocab
 
 
 def register(app: Flask) -> None:
@@ -44,9 +44,4 @@ def register(app: Flask) -> None:
         """Translate a vocabulary label marked with N_."""
         return _(label) if label else ""
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        return response
+    security_headers.register(app)

@@ -41,6 +41,7 @@ SHELL_FILES = (
     "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
     "js/participant/queue.js",
+    "js/participant/joined.js",
     *APP_MODULES,
     "manifest.webmanifest",
     "icons/icon-maskable-192.png",
