@@ -14,7 +14,7 @@ from flask import Request as FlaskRequest
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
-from .text import clean, clean_value
+from .text import Received, clean_value
 
 # Deeper than anything we accept (a GeoJSON polygon is 3 levels, a pin 2).
 MAX_DEPTH = 32
@@ -55,16 +55,28 @@ def _depth_exceeds(value, limit: int) -> bool:
 
 
 class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, reading request bodies with `loads` above (request.get_json then fails cleanly)."""
+    """Flask's JSON with `loads` above: bounded, no NaN, a ValueError for anything else."""
 
     def loads(self, s, **kwargs):
+        return loads(s)
+
+
+class _RequestJSON:
+    """What Request.get_json parses bodies with: `loads`, then every string cleaned."""
+
+    @staticmethod
+    def loads(s, **kwargs):
         return clean_value(loads(s))
+
+    @staticmethod
+    def dumps(obj, **kwargs):
+        return json.dumps(obj, **kwargs)
 
 
 def _cleaned(key: str, value):
-    # Passwords are never shown, and must compare exactly as typed.
-    if isinstance(value, str) and "password" not in key:
-        return clean(value)
+    # Passwords are never shown, and must compare exactly as typed. A part may come without a name.
+    if isinstance(value, str) and not (isinstance(key, str) and "password" in key):
+        return Received(value)
     return value
 
 
@@ -79,6 +91,15 @@ class CleanParameters(ImmutableMultiDict):
 
 
 class Request(FlaskRequest):
-    """Flask's request with cleaned form fields and query parameters."""
+    """Flask's request with cleaned form fields, query parameters and JSON bodies."""
 
     parameter_storage_class = CleanParameters
+
+    @property
+    def json_module(self):
+        """Request bodies are parsed by _RequestJSON (Flask would set the app's provider here)."""
+        return _RequestJSON
+
+    @json_module.setter
+    def json_module(self, value) -> None:
+        pass

@@ -23,11 +23,23 @@ _PIN_FIELDS = {
     "rating": {"type": "integer", "enum": sorted(vocab.RATINGS), "description": "1 Mycket otryggt, 2 Ganska otryggt, 3 Ganska tryggt, 4 Mycket tryggt."},
     "categories": {"type": "array", "items": {"type": "string"}, "description": "Category keys of the walk; send the field once per category."},
     "comment": {"type": "string", "maxLength": vocab.COMMENT_MAX},
-    "light": {"type": "string", "enum": list(vocab.LIGHT)},
+    "light": {"type": "string", "enum": [*vocab.LIGHT, ""], "description": "Empty: not given (a new pin takes the walk's light)."},
     "taken_at": {"type": "string", "format": "date-time", "description": "When the phone made the pin. A time before the walk opened or in the future is a wrong clock: the pin is kept with the server's receive time and `clock_unreliable`."},
     "stop": {"type": "string", "description": "Instead of lat/lon: the name of one of the walk's stops."},
     "place_description": {"type": "string", "maxLength": vocab.COMMENT_MAX, "description": "Instead of lat/lon: the place in words; the pin is stored at the walk's centre and flagged unplaced."},
 }
+
+
+def _nullable(schema: dict) -> dict:
+    """The field may also be null in JSON, which means the same as leaving it out."""
+    out = dict(schema, type=[schema["type"], "null"])
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+# Every optional field may be null in JSON: the same as not sending it. The rating is never optional.
+_PIN_FIELDS = {name: (schema if name == "rating" else _nullable(schema)) for name, schema in _PIN_FIELDS.items()}
 _PHOTO = {"type": "string", "format": "binary", "contentMediaType": "image/*", "description": "JPEG, PNG, WebP or HEIC, at most 25 MB. Every metadata byte is removed; only a processed copy is kept. Multipart only."}
 # Where a new pin is: a position, a named stop, or a description in words.
 _PLACED = [{"required": ["lat", "lon"]}, {"required": ["stop"]}, {"required": ["place_description"]}]
@@ -97,17 +109,19 @@ def openapi_document() -> dict:
         "additionalProperties": False,
     }
     client_id = {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,64}$", "description": "A UUID made by the phone: the idempotency key."}
+    json_only = "A photo is sent only as a file in multipart/form-data; a `photo` field in JSON is refused (400)."
     new_pin_json = {
         "type": "object",
+        "description": json_only,
         "required": ["client_id", "rating"],
         "anyOf": _PLACED,
         "properties": {"client_id": client_id, **_PIN_FIELDS},
-        "not": {"required": ["photo"]},
     }
-    new_pin_form = {**new_pin_json, "properties": {**new_pin_json["properties"], "photo": _PHOTO}}
-    del new_pin_form["not"]
-    update_json = {"type": "object", "minProperties": 1, "properties": {**_PIN_FIELDS, "remove_photo": {"type": "boolean"}},
-                   "not": {"required": ["photo"]}}
+    new_pin_form = {**new_pin_json, "description": "", "properties": {**new_pin_json["properties"], "photo": _PHOTO}}
+    # When the phone made the pin does not change; the other fields do.
+    changeable = {k: v for k, v in _PIN_FIELDS.items() if k != "taken_at"}
+    update_json = {"type": "object", "description": json_only, "minProperties": 1,
+                   "properties": {**changeable, "remove_photo": {"type": "boolean"}}}
     update_form = {"type": "object", "minProperties": 1, "properties": {**update_json["properties"], "photo": _PHOTO}}
     code_param = {"name": "join_code", "in": "path", "required": True, "schema": {"type": "string"}}
     pin_param = {"name": "pin_id", "in": "path", "required": True, "schema": {"type": "integer"}}

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import geo, vocab
+from .text import sent_length
 from .vocab import N_
 
 # Slack for "outside the area": phones report their accuracy; never more than this.
@@ -56,6 +57,11 @@ class Form:
     def get(self, name: str):
         value = self.data.get(name)
         return value.strip() if isinstance(value, str) else value
+
+    def sent_length(self, name: str) -> int:
+        """How long a text field was as the phone sent it (before cleaning and trimming)."""
+        value = self.data.get(name)
+        return sent_length(value) if isinstance(value, str) else 0
 
     def getlist(self, name: str) -> list:
         if self._getlist is not None:
@@ -110,6 +116,9 @@ def _number(form: Form, name: str, required: bool) -> float | None:
 
 def position(form: Form, rules: WalkRules, required: bool) -> dict:
     """lat, lon and accuracy, or a named stop, or a description in words (placed at the walk centre)."""
+    accuracy = _number(form, "accuracy_m", False)
+    if accuracy is not None and not (0 <= accuracy <= MAX_ACCURACY_M):
+        raise InputError("invalid_number", N_("GPS-noggrannheten kunde inte läsas."), "accuracy_m")
     stop_name = _text(form, "stop", N_("Stoppet kunde inte läsas. Välj ett i listan."))
     description = _text(form, "place_description", N_("Beskrivningen av platsen kunde inte läsas."))
     if stop_name:
@@ -119,7 +128,7 @@ def position(form: Form, rules: WalkRules, required: bool) -> dict:
                         "stop_name": stop_name, "unplaced": False, "place_description": None}
         raise InputError("unknown_stop", N_("Det stoppet finns inte i den här vandringen. Välj ett i listan."), "stop")
     if description and not (form.get("lat") or form.get("lon")):
-        if len(description) > vocab.COMMENT_MAX:
+        if max(len(description), form.sent_length("place_description")) > vocab.COMMENT_MAX:
             raise InputError("text_too_long", N_("Beskrivningen är för lång (högst %(max)d tecken)."), "place_description", max=vocab.COMMENT_MAX)
         lat, lon = rules.center
         return {"lat": lat, "lon": lon, "accuracy_m": None, "stop_name": None,
@@ -135,9 +144,6 @@ def position(form: Form, rules: WalkRules, required: bool) -> dict:
         raise InputError("invalid_number", N_("Platsen kunde inte läsas. Tryck på ”Markera här” igen."), "lat")
     if not (-180 <= lon <= 180):
         raise InputError("invalid_number", N_("Platsen kunde inte läsas. Tryck på ”Markera här” igen."), "lon")
-    accuracy = _number(form, "accuracy_m", False)
-    if accuracy is not None and not (0 <= accuracy <= MAX_ACCURACY_M):
-        raise InputError("invalid_number", N_("GPS-noggrannheten kunde inte läsas."), "accuracy_m")
     slack = min(accuracy or 0.0, MAX_AREA_SLACK_M)
     if geo.distance_to_area_m(rules.area, lat, lon) > slack:
         raise InputError("outside_area", N_("Platsen ligger utanför vandringens område. Flytta punkten innanför den streckade linjen."), "lat")
@@ -189,7 +195,7 @@ def comment(form: Form) -> str | None:
     if not isinstance(raw, str):
         raise InputError("invalid_text", N_("Kommentaren kunde inte läsas."), "comment")
     text = raw.replace("\r\n", "\n").replace("\x00", "")
-    if len(text) > vocab.COMMENT_MAX:
+    if max(len(text), form.sent_length("comment")) > vocab.COMMENT_MAX:
         raise InputError("comment_too_long", N_("Kommentaren är för lång: högst %(max)d tecken."), "comment", max=vocab.COMMENT_MAX)
     return text or None
 

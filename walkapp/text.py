@@ -52,10 +52,27 @@ def _keep_meaningful_joiners(text: str) -> str:
     return "".join(out)
 
 
+class Received(str):
+    """A cleaned text that remembers how long it was as sent: length limits apply to what was sent,
+    so a text over the limit is refused even when cleaning would have shortened it."""
+
+    raw_length: int
+
+    def __new__(cls, raw: str):
+        text = super().__new__(cls, clean(raw))
+        text.raw_length = len(raw)
+        return text
+
+
+def sent_length(text: str) -> int:
+    """The length of a text as it was sent (for a Received), else its length."""
+    return getattr(text, "raw_length", len(text))
+
+
 def clean_value(value, depth: int = 0):
     """Every string inside a parsed JSON value, cleaned (keys too); other values as they are."""
     if isinstance(value, str):
-        return clean(value)
+        return Received(value)
     if isinstance(value, list):
         return [clean_value(v, depth + 1) for v in value]
     if isinstance(value, dict):

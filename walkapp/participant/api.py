@@ -103,7 +103,7 @@ def fingerprint(photo: bytes) -> str:
     if request.is_json:
         fields = json.dumps(request.get_json(silent=True), sort_keys=True, ensure_ascii=False)
     else:
-        fields = json.dumps(sorted(request.form.items(multi=True)), ensure_ascii=False)
+        fields = json.dumps(sorted((key or "", value) for key, value in request.form.items(multi=True)), ensure_ascii=False)
     return pin_input.fingerprint(fields, photo)
 
 
