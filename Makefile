@@ -46,6 +46,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/photos.py
 	$(BIN)/python benchmarks/clustering.py
+	$(BIN)/python benchmarks/load.py
 
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -o walkapp/translations/messages.pot .

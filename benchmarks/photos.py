@@ -115,5 +115,23 @@ def main(runs: int = 15) -> None:
         print(f"ours/pyvips = {ratio:.2f} (target <= {TARGET_VS_PYVIPS}: {verdict})")
 
 
+def limits() -> None:
+    """Peak memory above the baseline and time for the largest accepted picture of each format."""
+    import tempfile
+
+    from tests import photo_cost
+
+    print("\nlargest accepted picture per format, each in a fresh process (limit 400 MB, 4 s):")
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in photo_cost.KINDS:
+            path = photo_cost.largest(kind, Path(folder))
+            r = photo_cost.measure(path)
+            with Image.open(path) as im:
+                shape = f"{im.width}x{im.height} {im.mode}"
+            print(f"  {kind:15} {shape:20} {r['bytes'] / 1e6:6.1f} MB file  peak {r['peak_mb']:6.1f} MB  "
+                  f"{r['seconds']:5.2f} s  {r['error'] or 'accepted'}")
+
+
 if __name__ == "__main__":
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+    limits()
