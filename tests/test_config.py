@@ -59,3 +59,63 @@ def test_bad_center_is_a_clear_error(clean_env):
     clean_env.setenv("WALKAPP_DEFAULT_CENTER", "Varberg")
     with pytest.raises(ValueError, match="lat,lon"):
         create_app({"TESTING": True, "SECRET_KEY": "x"})
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("WALKAPP_STAFF_IDLE_MINUTES", "30", 30),
+    ("WALKAPP_CLUSTER_EPS_M", "12.5", 12.5),
+    ("WALKAPP_SESSION_COOKIE_SECURE", "false", False),
+    ("WALKAPP_RATELIMIT_HEADERS_ENABLED", "off", False),
+    ("WALKAPP_TOTP_REQUIRED_ROLES", "admin, leader", ["admin", "leader"]),
+    ("WALKAPP_PHOTO_WAIT_SECONDS", "5", 5.0),
+    ("WALKAPP_CONTACT_EMAIL", "a@b.se", "a@b.se"),
+])
+def test_every_setting_takes_its_type_from_its_default(clean_env, name, text, expected):
+    clean_env.setenv(name, text)
+    value = create_app({"TESTING": True, "SECRET_KEY": "x"}).config[name.removeprefix("WALKAPP_")]
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize(("name", "text"), [("WALKAPP_STAFF_IDLE_MINUTES", "soon"), ("WALKAPP_PROXY_COUNT", "1.5"),
+                                            ("WALKAPP_SESSION_COOKIE_SECURE", "maybe")])
+def test_a_setting_of_the_wrong_type_is_a_clear_error(clean_env, name, text):
+    clean_env.setenv(name, text)
+    with pytest.raises(ValueError, match=name):
+        create_app({"TESTING": True, "SECRET_KEY": "x"})
+
+
+def test_unknown_settings_are_logged_not_warned(clean_env, caplog):
+    import logging
+
+    clean_env.setenv("WALKAPP_TILE_CACHE_MBB", "500")
+    with caplog.at_level(logging.INFO, logger="walkapp"):
+        create_app({"TESTING": True, "SECRET_KEY": "x"})
+    assert "WALKAPP_TILE_CACHE_MBB" in caplog.text
+
+
+def test_one_setting_for_the_local_time_zone(clean_env, app_config):
+    from walkapp import timefmt
+
+    clean_env.setenv("WALKAPP_TIMEZONE", "Europe/Helsinki")
+    try:
+        app = create_app({"TESTING": True, "SECRET_KEY": "x"})
+        assert app.config["BABEL_DEFAULT_TIMEZONE"] == "Europe/Helsinki"
+        assert str(timefmt.local_zone()) == "Europe/Helsinki"
+    finally:
+        timefmt.set_local_zone("Europe/Stockholm")
+
+
+def test_new_walks_start_from_the_configured_radius_and_clustering(clean_env, app_config, client, make_user):
+    from tests.conftest import log_in
+
+    clean_env.setenv("WALKAPP_DEFAULT_RADIUS_M", "750")
+    clean_env.setenv("WALKAPP_CLUSTER_EPS_M", "30")
+    app = create_app(app_config)
+    from walkapp.extensions import db
+
+    with app.app_context():
+        db.create_all()
+    other = app.test_client()
+    log_in(other, make_user("leader"))
+    page = other.get("/leader/walks/new").get_data(as_text=True)
+    assert 'name="radius_m"' in page and 'value="750"' in page and 'value="30.0"' in page

@@ -207,7 +207,7 @@ def test_date_window(client, world):
     assert ids(client, start_date=start) == {world["old"]}  # start + 90 days
     assert ids(client, end_date=end) == {world["old"]}  # end − 90 days
     # A decoded "+" (a space) is tolerated.
-    local = (now - dt.timedelta(days=1)).replace(tzinfo=dt.UTC).astimezone(georeport.LOCAL_ZONE)
+    local = (now - dt.timedelta(days=1)).replace(tzinfo=dt.UTC).astimezone(georeport.local_zone())
     assert ids(client, start_date=local.strftime("%Y-%m-%dT%H:%M:%S") + " " + local.strftime("%z")[1:3] + ":00") \
         == {world["light"], world["traffic"]}
 

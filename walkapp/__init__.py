@@ -61,8 +61,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(planner.bp)
     app.register_blueprint(open311.bp)
 
-    from . import cli
+    from . import cli, photostore
 
+    app.extensions["walkapp_photo_store"] = photostore.open_store(
+        app.config["PHOTO_STORAGE"], upload_dir=app.config["UPLOAD_DIR"], endpoint_url=app.config["S3_ENDPOINT_URL"])
     cli.register(app)
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy that terminates HTTPS: trust its X-Forwarded-* headers.
@@ -78,6 +80,10 @@ def _finish_config(app: Flask, explicit: set[str]) -> None:
     cfg = app.config
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
     cfg["DEFAULT_CENTER_LATLON"] = _config.parse_center(cfg["DEFAULT_CENTER"])
+    from . import timefmt
+
+    timefmt.set_local_zone(cfg["TIMEZONE"])  # a wrong name fails here, at start
+    cfg["BABEL_DEFAULT_TIMEZONE"] = cfg["TIMEZONE"]
     from . import photos
 
     photos.set_concurrency(int(cfg["PHOTO_CONCURRENCY"]))

@@ -18,10 +18,15 @@ def defaults(instance_path: str) -> dict:
         "SECRET_KEY": None,
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "walkapp.sqlite"),
         "UPLOAD_DIR": os.path.join(instance_path, "uploads"),
+        # Empty: photos in UPLOAD_DIR. "s3://bucket/prefix": in an S3-compatible bucket (credentials
+        # the usual AWS way; S3_ENDPOINT_URL for a server that is not AWS).
+        "PHOTO_STORAGE": "",
+        "S3_ENDPOINT_URL": "",
         "DEMO_LOGINS_PATH": os.path.join(instance_path, "demo-logins.txt"),
         "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
         "DEFAULT_CENTER": "%s,%s" % VARBERG,
+        # What a new walk's form starts with: a circle of this radius, and how pins become places.
         "DEFAULT_RADIUS_M": 600,
         "CLUSTER_EPS_M": 25.0,
         "CLUSTER_MIN_SAMPLES": 2,
@@ -61,7 +66,8 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BABEL_DEFAULT_LOCALE": "sv",
-        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        # The time zone of every date people type and read (Flask-Babel's follows it).
+        "TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

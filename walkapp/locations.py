@@ -4,6 +4,7 @@ the leader's review operations (rename, merge, split, move a pin)."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 
 from flask_babel import gettext, ngettext
@@ -14,7 +15,9 @@ from .extensions import db
 from .models import Location, Pin, User, Walk
 from .pin_input import MAX_AREA_SLACK_M
 
+# Locations of other walks this far outside a walk's area are candidates to join its pins.
 NEARBY_M = 200.0
+METRES_PER_DEGREE = 111_320.0
 
 
 @dataclass
@@ -95,7 +98,10 @@ def _known_locations(walk: Walk) -> list[clustering.KnownLocation]:
     """Locations near the walk's area made by other walks (this walk's own are found through its pins)."""
     area = walk.area
     minx, miny, maxx, maxy = area.bounds
-    pad_lat, pad_lon = NEARBY_M / 111_000, NEARBY_M / 60_000
+    # NEARBY_M in degrees: a degree of latitude is ~111 km everywhere; one of longitude shrinks with
+    # the cosine of the latitude (about 60 km in Varberg). The box is only a pre-filter.
+    pad_lat = NEARBY_M / METRES_PER_DEGREE
+    pad_lon = NEARBY_M / (METRES_PER_DEGREE * max(0.01, math.cos(math.radians(max(abs(miny), abs(maxy))))))
     rows = db.session.scalars(
         select(Location).where(
             Location.merged_into_id.is_(None),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, send_file
+from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 
-from . import photos
+from . import pinstore
 from .extensions import db
 from .models import Pin
 from .permissions import may_see_photo
@@ -23,10 +23,12 @@ def photo(pin_id: int, size: str):
     if not may_see_photo(current_user, getattr(participant_for(bearer_token()), "id", None), pin):
         # Same answer as a missing photo: do not reveal that one exists.
         abort(404)
-    path = photos.photo_path(current_app.config["UPLOAD_DIR"], pin.photo.sha256, size)
-    if not path.exists():
+    data = pinstore.store().open(pin.photo.sha256, size)
+    if data is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", etag=pin.photo.sha256 + size, max_age=3600)
+    response = current_app.response_class(data, mimetype="image/jpeg")
+    response.set_etag(pin.photo.sha256 + size)
     response.headers["Cache-Control"] = "private, max-age=3600"
+    response.make_conditional(request)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,4 +1,6 @@
-"""Uploaded photos: refuse what we don't take, strip every byte of metadata, store by content hash.
+"""Uploaded photos: refuse what we don't take, strip every byte of metadata, name by content hash.
+
+Processing only: where the result is kept is photostore.py's business.
 
 No Flask here. Participants are minors (product.md §7): the stored copy is re-encoded from pixels
 alone, so no EXIF, GPS, XMP, IPTC, maker note, comment or colour profile from the phone can survive.
@@ -15,13 +17,10 @@ import hashlib
 import io
 import math
 import os
-import re
-import tempfile
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 from PIL import ExifTags, Image, JpegImagePlugin
 
@@ -80,7 +79,6 @@ _TRANSPOSE = {
     2: _T.FLIP_LEFT_RIGHT, 3: _T.ROTATE_180, 4: _T.FLIP_TOP_BOTTOM, 5: _T.TRANSPOSE,
     6: _T.ROTATE_270, 7: _T.TRANSVERSE, 8: _T.ROTATE_90,
 }
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class PhotoError(Exception):
@@ -352,49 +350,3 @@ def _encode(im: Image.Image) -> bytes:
     buf = io.BytesIO()
     im.save(buf, "JPEG", quality=JPEG_QUALITY)
     return buf.getvalue()
-
-
-def photo_path(upload_dir, sha256: str, size: str) -> Path:
-    """Where the "full" or "thumb" version of a photo lives; refuses anything but a SHA-256 hex digest."""
-    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
-        raise ValueError("not a SHA-256 hex digest")
-    suffix = {"full": ".jpg", "thumb": ".thumb.jpg"}.get(size)
-    if suffix is None:
-        raise ValueError(f"size must be 'full' or 'thumb', not {size!r}")
-    return Path(upload_dir) / sha256[:2] / f"{sha256}{suffix}"
-
-
-def store(photo: ProcessedPhoto, upload_dir) -> None:
-    """Write both versions atomically; storing the same photo again changes nothing."""
-    # The thumbnail first: whoever sees the full size can count on its thumbnail being there.
-    for size, data in (("thumb", photo.thumb), ("full", photo.full)):
-        path = photo_path(upload_dir, photo.sha256, size)
-        if not path.exists():  # the name is the content hash and files appear only complete
-            _write_atomically(path, data)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, fsync, then rename over it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            # The phone deletes its copy once we answer, so the bytes must be on disk by then.
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)  # makes the rename itself durable
-        finally:
-            os.close(dir_fd)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def delete(upload_dir, sha256: str) -> None:
-    """Remove both versions of a photo if they exist."""
-    for size in ("full", "thumb"):
-        photo_path(upload_dir, sha256, size).unlink(missing_ok=True)

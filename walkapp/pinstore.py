@@ -6,16 +6,22 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from . import photos
+from .photostore import PhotoStore
 from .extensions import db
 from .models import Photo, Pin, utcnow
 
 
-def store_files(processed: photos.ProcessedPhoto) -> None:
-    """Write a processed photo's files (durable) before the transaction that refers to them.
+def store() -> PhotoStore:
+    """The app's photo store (the upload folder, or an S3 bucket: WALKAPP_PHOTO_STORAGE)."""
+    return current_app.extensions["walkapp_photo_store"]
 
-    If that transaction fails, discard_if_unreferenced removes them again.
+
+def store_files(processed: photos.ProcessedPhoto) -> None:
+    """Store a processed photo (durably) before the transaction that refers to it.
+
+    If that transaction fails, discard_if_unreferenced removes it again.
     """
-    photos.store(processed, upload_dir())
+    store().put(processed)
 
 
 def attach_photo(pin: Pin, processed: photos.ProcessedPhoto) -> None:
@@ -32,7 +38,8 @@ def attach_photo(pin: Pin, processed: photos.ProcessedPhoto) -> None:
         thumb_width=processed.thumb_width,
         thumb_height=processed.thumb_height,
     )
-    photos.store(processed, upload_dir())  # nothing to do when store_files ran first
+    if not store().exists(processed.sha256):  # store_files usually ran first
+        store().put(processed)
     # The row itself may not change: mark it, so phones showing the old photo know to fetch the new one.
     pin.updated_at = utcnow()
     if old and old != processed.sha256:
@@ -45,10 +52,6 @@ def remove_photo(pin: Pin) -> None:
         pending_file_removals().add(pin.photo.sha256)
         db.session.delete(pin.photo)
         pin.updated_at = utcnow()
-
-
-def upload_dir() -> str:
-    return current_app.config["UPLOAD_DIR"]
 
 
 def pending_file_removals() -> set[str]:
@@ -69,4 +72,4 @@ def discard_if_unreferenced(sha256: str) -> None:
     """Delete a stored photo when no photo row uses it (after a failed commit, or a removal)."""
     count = db.session.scalar(select(func.count()).select_from(Photo).where(Photo.sha256 == sha256))
     if not count:
-        photos.delete(upload_dir(), sha256)
+        store().delete(sha256)

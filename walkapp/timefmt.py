@@ -5,8 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-# Walks happen in Sweden: dates typed and shown by people are Swedish local time.
-LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+# Dates people type and read are local time: the TIMEZONE setting (Sweden's by default), set once
+# when the app is made (create_app calls set_local_zone).
+_local = ZoneInfo("Europe/Stockholm")
+
+
+def set_local_zone(name: str) -> None:
+    """Use this IANA time zone for every date people type or read."""
+    global _local
+    _local = ZoneInfo(name)
+
+
+def local_zone() -> ZoneInfo:
+    """The time zone of the dates people type and read."""
+    return _local
 
 
 def iso_utc(value: dt.datetime | None) -> str | None:

@@ -203,6 +203,23 @@ def laptop(browser, server, guard):
     context.close()
 
 
+def wait_until(page, expression: str, arg=None, timeout_ms: int = 15_000) -> None:
+    """Wait until a JavaScript expression (or a function of `arg`) is truthy in the page.
+
+    page.wait_for_function compiles its expression inside the page with new Function, which our
+    Content-Security-Policy forbids (no 'unsafe-eval'); page.evaluate does not, so this polls it.
+    Waiting through page.wait_for_timeout keeps route handlers running (see the field notes).
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        value = page.evaluate(expression, arg) if arg is not None else page.evaluate(expression)
+        if value:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {expression}")
+        page.wait_for_timeout(50)
+
+
 def screenshot(page, name: str) -> Path:
     """Keep a screenshot in test-artifacts/ (git-ignored) to look at."""
     ARTIFACTS.mkdir(exist_ok=True)

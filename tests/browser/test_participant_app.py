@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tests import photo_samples
-from tests.browser.conftest import TILE_HOST, screenshot, watch
+from tests.browser.conftest import TILE_HOST, screenshot, wait_until, watch
 from tests.conftest import VARBERG
 from walkapp import geo
 from walkapp.extensions import db
@@ -65,9 +65,7 @@ def join(page, server, code: str) -> None:
 
 def wait_for_offline_copy(page) -> None:
     """The service worker controls the page and has kept it (see the field notes on offline reloads)."""
-    page.wait_for_function(
-        "navigator.serviceWorker.controller !== null && document.documentElement.dataset.offline === 'ready'"
-    )
+    wait_until(page, "navigator.serviceWorker.controller !== null && document.documentElement.dataset.offline === 'ready'")
 
 
 def new_pin(page, rating: str, categories=(), comment: str = "", photo=None) -> None:
@@ -139,10 +137,8 @@ def test_join_pin_on_the_map_with_a_photo(server, phone, page, guard, tmp_path):
     tip_x, tip_y = box["x"] + box["width"] / 2, box["y"] + box["height"]
     scale = metres_per_css_pixel(page)
     page.touchscreen.tap(tip_x, tip_y - 100)  # 100 px north of the GPS position
-    page.wait_for_function(
-        "y => Math.abs(document.querySelector('.leaflet-marker-icon[alt=\"Din nya punkt\"]').getBoundingClientRect().bottom - y) < 1",
-        arg=tip_y - 100,
-    )
+    wait_until(page, "y => Math.abs(document.querySelector('.leaflet-marker-icon[alt=\"Din nya punkt\"]').getBoundingClientRect().bottom - y) < 1",
+               arg=tip_y - 100)
 
     fill_form(page, "Ganska otryggt", ["Belysning", "Skymd sikt / växtlighet"], "Mörkt bakom skolan", camera)
     screenshot(page, "participant-sheet")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.browser.conftest import wait_until
 from tests.browser.test_participant_app import (  # noqa: F401  (the page fixture)
     STOPS,
     join,
@@ -40,7 +41,7 @@ def _lose_first_reply_and_go_offline(phone, page, code):
     phone.route(f"**/api/v1/walks/{code}/pins", handler)
     new_pin(page, "Ganska tryggt", ["Trafik"], "först")
     send(page)
-    page.wait_for_function("() => navigator.onLine === false")
+    wait_until(page, "() => navigator.onLine === false")
     pins = my_pins(page)
     expect(pins.filter(has_text="Väntar")).to_have_count(1)
     return pins

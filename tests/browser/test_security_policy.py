@@ -11,7 +11,7 @@ import pyotp
 import pytest
 from werkzeug.routing import AnyConverter
 
-from tests.browser.conftest import watch
+from tests.browser.conftest import wait_until, watch
 from tests.browser.test_planner_pages import _arrange
 
 PASSWORD = "ett-långt-lösenord-för-csp"
@@ -136,6 +136,6 @@ def test_public_and_participant_pages_run_under_the_policy(server, phone, guard,
     page.goto(f"{server.url}/j/{world['open']}")
     page.get_by_role("button", name="Kom igång").click()
     page.wait_for_selector(".leaflet-tile-loaded")
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    wait_until(page, "navigator.serviceWorker.ready.then(() => true)")
     assert not page.evaluate("window.__csp"), page.evaluate("window.__csp")
     guard.assert_clean()

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,7 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import geo, inbound, vocab
-from ..timefmt import LOCAL_ZONE
+from ..timefmt import local_zone
 
 
 def slug(label: str) -> str:
@@ -47,7 +48,7 @@ class WalkForm(FlaskForm):
     area_mode = SelectField(_l("Område"), choices=choices({"circle": _l("Cirkel runt en punkt"), "polygon": _l("Ritat område")}))
     center_lat = FloatField(_l("Mittpunkt, latitud"), validators=[Optional(), NumberRange(-90, 90)])
     center_lon = FloatField(_l("Mittpunkt, longitud"), validators=[Optional(), NumberRange(-180, 180)])
-    radius_m = IntegerField(_l("Radie (meter)"), default=600, validators=[
+    radius_m = IntegerField(_l("Radie (meter)"), default=lambda: current_app.config["DEFAULT_RADIUS_M"], validators=[
         Optional(), NumberRange(50, 10_000, message=_l("Radien ska vara mellan 50 och 10 000 meter."))])
     area_geojson = HiddenField()
     stops_json = HiddenField(default="[]")
@@ -60,9 +61,10 @@ class WalkForm(FlaskForm):
                                      validators=[Optional()])
     share_pins = BooleanField(_l("Deltagarna ser varandras punkter"))
     photo_approval = BooleanField(_l("Foton måste godkännas innan planerare ser dem"))
-    cluster_eps_m = FloatField(_l("Avstånd för att slå ihop punkter (meter)"), default=25.0,
+    cluster_eps_m = FloatField(_l("Avstånd för att slå ihop punkter (meter)"), default=lambda: current_app.config["CLUSTER_EPS_M"],
                                validators=[Optional(), NumberRange(5, 200)])
-    cluster_min_samples = IntegerField(_l("Minsta antal punkter för en gemensam plats"), default=2,
+    cluster_min_samples = IntegerField(_l("Minsta antal punkter för en gemensam plats"),
+                                       default=lambda: current_app.config["CLUSTER_MIN_SAMPLES"],
                                        validators=[Optional(), NumberRange(1, 20)])
 
     def validate_area_geojson(self, field):
@@ -97,7 +99,8 @@ class WalkForm(FlaskForm):
         """The area as GeoJSON: the drawn polygon, or a circle around the chosen centre."""
         if self.area_mode.data == "polygon":
             return inbound.loads(self.area_geojson.data)
-        return geo.circle_area(self.center_lat.data, self.center_lon.data, self.radius_m.data or 600)
+        return geo.circle_area(self.center_lat.data, self.center_lon.data,
+                               self.radius_m.data or current_app.config["DEFAULT_RADIUS_M"])
 
     def chosen_categories(self) -> list[dict]:
         """Ticked default categories plus the walk's own, each with a unique key."""
@@ -118,7 +121,7 @@ class WalkForm(FlaskForm):
         """The local date and time typed, as naive UTC."""
         if self.starts_at.data is None:
             return None
-        return self.starts_at.data.replace(tzinfo=LOCAL_ZONE).astimezone(dt.UTC).replace(tzinfo=None)
+        return self.starts_at.data.replace(tzinfo=local_zone()).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def parsed_stops(text: str | None) -> list[dict]:
@@ -150,4 +153,4 @@ def local_input_value(value: dt.datetime | None) -> dt.datetime | None:
     """A UTC database time as the local time a datetime-local field shows."""
     if value is None:
         return None
-    return value.replace(tzinfo=dt.UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    return value.replace(tzinfo=dt.UTC).astimezone(local_zone()).replace(tzinfo=None)

@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit, location_facts, locations
+from .. import audit, lifecycle, location_facts, locations
 from ..extensions import db
 from ..models import Location, Pin, utcnow
 from ..permissions import leads
@@ -17,7 +17,6 @@ from ..staff import led_walk
 from ..urls import parse_id
 from . import bp
 from .live import participant_numbers
-from .walks import refuse_if_followed_up, unpublish
 
 
 def _location_of(walk, location_id: int) -> Location:
@@ -80,8 +79,7 @@ def review(walk_id: int):
 def recluster(walk_id: int):
     """Build the locations again from the pins (staff edits are kept)."""
     walk = led_walk(walk_id)
-    report = locations.cluster_walk(walk)
-    audit.record("walk_clustered", current_user, walk=walk, note=report.summary())
+    report = lifecycle.recluster(walk, current_user)
     db.session.commit()
     flash(report.summary(), "success")
     return _back(walk)
@@ -174,7 +172,7 @@ def place_pin(walk_id: int, pin_id: int):
     locations.place_pin(pin, lat, lon, current_user)
     db.session.flush()
     if walk.status == "closed":
-        locations.cluster_walk(walk)
+        lifecycle.recluster(walk, current_user)
     db.session.commit()
     flash(_("Punkten är placerad."), "success")
     return _back(walk, pin.location_id)
@@ -184,18 +182,16 @@ def place_pin(walk_id: int, pin_id: int):
 def publish(walk_id: int):
     """Hand the walk's locations to the planners (or take them back)."""
     walk = led_walk(walk_id)
-    if walk.status != "closed":
-        flash(_("Avsluta vandringen innan du publicerar platserna."), "error")
-        return _back(walk)
     publish = request.form.get("publish") == "1"
-    if publish and walk.published_at is None:
-        audit.record("walk_published", current_user, walk=walk, field="published_at", new=utcnow())
-        walk.published_at = utcnow()
-    elif not publish:
-        if refuse_if_followed_up(walk):
-            return _back(walk)
-        # Withdrawn from the planners: the public page built on their follow-up goes too.
-        unpublish(walk, current_user)
+    try:
+        if publish:
+            lifecycle.publish(walk, current_user)
+        else:
+            lifecycle.withdraw(walk, current_user)
+    except lifecycle.LifecycleRefused as refused:
+        db.session.rollback()
+        flash(_(refused.message, **refused.params), "error")
+        return _back(walk)
     db.session.commit()
     flash(_("Platserna är publicerade för planerarna.") if publish else _("Publiceringen är återkallad."), "success")
     return _back(walk)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from .. import audit, locations, vocab
+from .. import audit, lifecycle, vocab
 from ..extensions import db
-from ..locations import cluster_walk
 from ..models import Participant, Photo, Pin, User, Walk, utcnow
 from ..staff import led_walk
 from ..walks import give_new_code, new_join_code, set_area
@@ -19,15 +18,6 @@ from . import bp
 from wtforms.fields.choices import SelectChoice
 
 from .forms import WalkForm, local_input_value, parsed_stops
-
-# Allowed status changes: (from, to) → the audit action.
-TRANSITIONS = {
-    ("draft", "open"): "walk_opened",
-    ("open", "closed"): "walk_closed",
-    ("closed", "open"): "walk_reopened",
-    ("open", "draft"): "walk_back_to_draft",
-}
-
 
 def visible_walks_query():
     """The walks the current user may run: all for admins, their own or shared for leaders."""
@@ -94,31 +84,20 @@ def walk(walk_id: int):
     """A walk's overview: status, code, figures, and what to do next."""
     walk = led_walk(walk_id)
     figures = walk_figures(walk)
-    return render_template("leader/walk.html", walk=walk, figures=figures, transitions=_next_states(walk))
+    return render_template("leader/walk.html", walk=walk, figures=figures, transitions=lifecycle.next_states(walk))
 
 
 @bp.post("/walks/<id:walk_id>/status")
 def change_status(walk_id: int):
     """Open, close or reopen a walk. Closing builds its locations."""
     walk = led_walk(walk_id)
-    target = request.form.get("status", "")
-    action = TRANSITIONS.get((walk.status, target))
-    if action is None:
-        flash(_("Den ändringen går inte att göra nu."), "error")
+    try:
+        report = lifecycle.change_status(walk, request.form.get("status", ""), current_user)
+    except lifecycle.LifecycleRefused as refused:
+        db.session.rollback()
+        flash(_(refused.message, **refused.params), "error")
         return redirect(url_for("leader.walk", walk_id=walk.id))
-    if action == "walk_reopened" and refuse_if_followed_up(walk):
-        return redirect(url_for("leader.walk", walk_id=walk.id))
-    audit.record(action, current_user, walk=walk, field="status", old=walk.status, new=target)
-    walk.status = target
-    if target == "open":
-        # New pins will need a new review: take the places back from planners and the public page.
-        unpublish(walk, current_user)
-    if target == "open":
-        walk.opened_at = walk.opened_at or utcnow()
-    if target == "closed":
-        walk.closed_at = utcnow()
-        report = cluster_walk(walk)
-        audit.record("walk_clustered", current_user, walk=walk, note=report.summary())
+    if report is not None:
         flash(_("Vandringen är avslutad. %(summary)s", summary=report.summary()), "success")
     db.session.commit()
     return redirect(url_for("leader.walk", walk_id=walk.id))
@@ -151,26 +130,6 @@ def new_code(walk_id: int):
     return redirect(url_for("leader.walk", walk_id=walk.id))
 
 
-def refuse_if_followed_up(walk) -> bool:
-    """Say no (with the places' names) when taking the walk back would hide planners' decisions."""
-    held = locations.followed_up_only_here(walk)
-    if held:
-        flash(_("Planerarna följer redan upp %(places)s. Om platserna tas tillbaka försvinner deras beslut från "
-                "åtgärdslistan, så det går inte. Prata med planerarna.", places=", ".join(f"”{loc.name}”" for loc in held)),
-              "error")
-    return bool(held)
-
-
-def unpublish(walk: Walk, user: User, planners: bool = True) -> None:
-    """Take the public feedback page down (and, with planners=True, the places from the planners), logged."""
-    if walk.feedback_published_at is not None:
-        audit.record("feedback_unpublished", user, walk=walk, field="feedback_published_at", old=walk.feedback_published_at)
-        walk.feedback_published_at = None
-    if planners and walk.published_at is not None:
-        audit.record("walk_unpublished", user, walk=walk, field="published_at", old=walk.published_at)
-        walk.published_at = None
-
-
 def walk_figures(walk: Walk) -> dict:
     """Counters for a walk: participants, pins, photos, hidden and unplaced pins."""
     pins, photos, hidden, unplaced = db.session.execute(
@@ -181,13 +140,7 @@ def walk_figures(walk: Walk) -> dict:
     return {"participants": participants, "pins": pins, "photos": photos, "hidden": hidden, "unplaced": unplaced}
 
 
-def _next_states(walk: Walk) -> list[str]:
-    return [to for (frm, to) in TRANSITIONS if frm == walk.status]
-
-
 def _default_center() -> tuple[float, float]:
-    from flask import current_app
-
     return current_app.config["DEFAULT_CENTER_LATLON"]
 
 
@@ -216,8 +169,8 @@ def _apply(form: WalkForm, walk: Walk) -> None:
     walk.categories = form.chosen_categories()
     walk.share_pins = form.share_pins.data
     walk.photo_approval = form.photo_approval.data
-    walk.cluster_eps_m = form.cluster_eps_m.data or 25.0
-    walk.cluster_min_samples = form.cluster_min_samples.data or 2
+    walk.cluster_eps_m = form.cluster_eps_m.data or current_app.config["CLUSTER_EPS_M"]
+    walk.cluster_min_samples = form.cluster_min_samples.data or current_app.config["CLUSTER_MIN_SAMPLES"]
     chosen = sorted(set(form.co_leaders.data or ()))
     # The creator always stays; other leaders are exactly the ones ticked (admins are not listed).
     with db.session.no_autoflush:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..urls import parse_id
 from ..vocab import N_
-from ..timefmt import LOCAL_ZONE, plausible
+from ..timefmt import local_zone, plausible
 
 WINDOW = dt.timedelta(days=90)
 MAX_RESULTS = 1000
@@ -40,12 +40,12 @@ def w3c(value: dt.datetime) -> str:
     """An aware or naive-UTC datetime as W3C-DTF in local time with its offset."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(LOCAL_ZONE).replace(microsecond=0).isoformat()
+    return value.astimezone(local_zone()).replace(microsecond=0).isoformat()
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
     """A due date as the last second of that day, local time."""
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LOCAL_ZONE)
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=local_zone())
 
 
 # "+02:00" arrives as " 02:00" when a client forgot to encode the plus sign.
@@ -58,13 +58,13 @@ def parse_datetime(name: str, text: str, *, end: bool = False) -> dt.datetime:
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             day = dt.date.fromisoformat(text)
-            value = end_of_day(day) if end else dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_ZONE)
+            value = end_of_day(day) if end else dt.datetime.combine(day, dt.time(0), tzinfo=local_zone())
         else:
             if "T" not in text:
                 raise ValueError(text)
             value = dt.datetime.fromisoformat(text)
             if value.tzinfo is None:
-                value = value.replace(tzinfo=LOCAL_ZONE)
+                value = value.replace(tzinfo=local_zone())
     except (ValueError, OverflowError):
         raise BadRequest(N_("%(name)s: datumet %(value)s går inte att läsa. Skriv till exempel 2024-05-14T18:30:00+02:00."),
                          name=name, value=text) from None

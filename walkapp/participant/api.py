@@ -11,10 +11,9 @@ from flask_babel import gettext
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import photos, pin_input, pinstore, vocab
+from .. import lifecycle, photos, pin_input, pinstore, vocab
 from ..errors import ApiError
 from ..extensions import csrf, db, limiter
-from ..locations import cluster_walk
 from ..models import Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
 from ..timefmt import iso_utc
@@ -269,7 +268,8 @@ def create_pin(join_code: str):
     values = checked(pin_input.parse_new_pin, form, walk_rules(walk))
     now = utcnow()
     values["taken_at"], values["clock_unreliable"] = pin_input.phone_time(values["taken_at"], walk.opened_at, now)
-    late = arrived_late(walk, values["taken_at"], values["clock_unreliable"], now)
+    grace = dt.timedelta(hours=current_app.config["LATE_PIN_HOURS"])
+    late = lifecycle.takes_late_pin(walk, values["taken_at"], values["clock_unreliable"], now, grace)
     if not late:
         require_open(walk)
     _check_cap(participant)
@@ -290,7 +290,7 @@ def create_pin(join_code: str):
             pinstore.attach_photo(pin, photo)
         if late:
             # The walk's places are already built: give the late pin its place too, in the same commit.
-            cluster_walk(db.session.get(Walk, walk_id))
+            lifecycle.place_late_pin(db.session.get(Walk, walk_id))
         pinstore.commit()
     except IntegrityError:
         # The same pin arrived twice at once; the other request stored it.
@@ -302,21 +302,6 @@ def create_pin(join_code: str):
             raise
         return _repeat(existing, db.session.get(Participant, participant_id), sent)
     return jsonify(pin_json(pin, own=True)), 201
-
-
-def arrived_late(walk: Walk, taken_at: dt.datetime | None, clock_unreliable: bool, now: dt.datetime) -> bool:
-    """A pin made during the walk that reaches the server after closing (a phone without signal).
-
-    It is taken if the phone made it while the walk was open (between opened_at and closed_at, by a
-    clock we believe) and it arrives within LATE_PIN_HOURS, and only while the leader has not yet
-    published the places: published places are reviewed ones.
-    """
-    if walk.status != "closed" or walk.closed_at is None or walk.opened_at is None or walk.published_at is not None:
-        return False
-    if taken_at is None or clock_unreliable:
-        return False
-    grace = dt.timedelta(hours=current_app.config["LATE_PIN_HOURS"])
-    return walk.opened_at <= taken_at <= walk.closed_at and now - walk.closed_at <= grace
 
 
 def _check_cap(participant: Participant) -> None:

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from .. import exports, vocab
 from ..models import utcnow
 from . import bp, queries
-from .filters import LOCAL_ZONE, Filters
+from ..timefmt import local_zone
+from .filters import Filters
 
 
 def location_row(card: queries.Card, labels: dict[str, str]) -> exports.LocationRow:
@@ -46,7 +47,7 @@ def _rows() -> list[exports.LocationRow]:
 
 
 def _local(value: dt.datetime | None) -> dt.datetime | None:
-    return value.replace(tzinfo=dt.UTC).astimezone(LOCAL_ZONE) if value else None
+    return value.replace(tzinfo=dt.UTC).astimezone(local_zone()) if value else None
 
 
 def _download(body: bytes, mimetype: str, extension: str):

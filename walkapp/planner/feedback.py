@@ -15,9 +15,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit
+from .. import lifecycle
 from ..extensions import db
-from ..models import Pin, Walk, utcnow
+from ..models import Pin, Walk
 from ..permissions import public_photo
 from ..vocab import N_
 from . import access, bp, queries
@@ -99,15 +99,12 @@ def publish_feedback(walk_id: int):
     """Publish the feedback page at the walk's QR link, or take it down again."""
     walk = access.planned_walk(walk_id)
     publish = request.form.get("publish") == "1"
-    if publish and walk.status != "closed":
-        flash(_("Återkopplingen kan publiceras först när vandringen är avslutad."), "error")
+    try:
+        lifecycle.publish_feedback(walk, current_user, publish)
+    except lifecycle.LifecycleRefused as refused:
+        flash(_(refused.message, **refused.params), "error")
         return redirect(url_for("planner.walks"))
-    new = utcnow() if publish else None
-    if (walk.feedback_published_at is None) == publish:
-        audit.record("feedback_published" if publish else "feedback_unpublished", current_user, walk=walk,
-                     field="feedback_published_at", old=walk.feedback_published_at, new=new)
-        walk.feedback_published_at = new
-        db.session.commit()
+    db.session.commit()
     flash(_("Återkopplingen är publicerad på vandringens QR-länk.") if publish
           else _("Återkopplingen är inte längre publicerad."), "success")
     return redirect(url_for("planner.walks"))

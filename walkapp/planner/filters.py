@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .. import vocab
 from ..timefmt import plausible
 from ..urls import parse_id
-from ..timefmt import LOCAL_ZONE
+from ..timefmt import local_zone
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class Filters:
         """The period as naive-UTC bounds [start, end) on pin times, whole local days."""
 
         def utc(day: dt.date) -> dt.datetime:
-            local = dt.datetime.combine(day, dt.time(0), tzinfo=LOCAL_ZONE)
+            local = dt.datetime.combine(day, dt.time(0), tzinfo=local_zone())
             return local.astimezone(dt.UTC).replace(tzinfo=None)
 
         return (utc(self.start) if self.start else None,
