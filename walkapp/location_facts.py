@@ -6,7 +6,8 @@ Priority (0–100), shown with its reasons:
 
     priority = 100 × severity × reach × darkness
 
-    severity = mean over the pins of (4 − rating) / 3      1 when all say Mycket otryggt, 0 when all Mycket tryggt
+    severity = mean over the pins of the rating's severity  1 when all say Mycket otryggt, 0 when all Mycket tryggt
+                                                            (vocab.RATING_SCALE: 1, 2/3, 1/3, 0)
     reach    = 0.3 + 0.7 × min(1, people / walkers)        how many of those who walked there noticed it
     darkness = (1 + 0.2 × share of pins in darkness or dusk) / 1.2
 
@@ -109,7 +110,7 @@ def priority(pins: list[PinFact], walkers: int) -> Priority:
     f = figures(pins)
     if f.only_safe:
         return Priority(0.0, [f"{f.people} av {max(walkers, f.people)} deltagare", "bara trygga svar"])
-    severity = sum((4 - p.rating) / 3 for p in pins) / len(pins)
+    severity = sum(vocab.RATING[p.rating].severity for p in pins) / len(pins)
     walkers = max(walkers, f.people, 1)
     reach = 0.3 + 0.7 * min(1.0, f.people / walkers)
     dark_share = sum(p.light in ("morker", "skymning") for p in pins) / len(pins)

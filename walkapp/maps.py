@@ -31,8 +31,8 @@ from markupsafe import Markup
 
 from . import vocab
 
-# Unsafe pins on the heat map: "Mycket otryggt" weighs more than "Ganska otryggt"; safe pins not at all.
-HEAT_WEIGHTS = {1: 1.0, 2: 0.6}
+# Unsafe pins on the heat map, weighed as the rating scale says (vocab.RATING_SCALE); safe pins not at all.
+HEAT_WEIGHTS = {r.value: r.heat for r in vocab.RATING_SCALE if r.heat}
 # The layers shown when the map opens; the others are one tick away in the layer control.
 DEFAULT_LAYERS = frozenset({"footprints", "locations"})
 ALL_LAYERS = frozenset({"footprints", "locations", "pins", "heat"})

@@ -185,7 +185,7 @@ class Location(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", vocab.LOCATION_STATUSES), name="status"),
         CheckConstraint(
-            "status <> 'atgardas_ej' OR (status_reason IS NOT NULL AND status_reason <> '')",
+            "NOT (" + _in("status", vocab.STATUSES_NEEDING_REASON) + ") OR (status_reason IS NOT NULL AND status_reason <> '')",
             name="reason_when_not_fixed",
         ),
         CheckConstraint("lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180", name="centroid"),
@@ -234,7 +234,7 @@ class Pin(db.Model):
     __tablename__ = "pins"
     __table_args__ = (
         UniqueConstraint("walk_id", "client_id"),
-        CheckConstraint("rating BETWEEN 1 AND 4", name="rating"),
+        CheckConstraint(vocab.RATING_CHECK, name="rating"),
         CheckConstraint("lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180", name="coordinates"),
         CheckConstraint("accuracy_m IS NULL OR accuracy_m >= 0", name="accuracy"),
         CheckConstraint("light IS NULL OR " + _in("light", vocab.LIGHT), name="light"),

@@ -6,10 +6,15 @@ import datetime as dt
 import json
 
 from flask import Flask
+from markupsafe import Markup
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
 from . import security_headers, vocab
+
+
+RATING_CSS = Markup(vocab.rating_css())  # made from the scales, so safe to print as is
+STAFF_CSS = Markup(vocab.rating_css() + vocab.status_css())
 
 
 def register(app: Flask) -> None:
@@ -22,6 +27,12 @@ def register(app: Flask) -> None:
             "CATEGORIES": vocab.CATEGORIES,
             "LIGHT": vocab.LIGHT,
             "LOCATION_STATUSES": vocab.LOCATION_STATUSES,
+            "LOCATION_STATUS": vocab.LOCATION_STATUS,
+            "STATUS_STEPS": vocab.STATUS_STEPS,
+            "rating_css": RATING_CSS,
+            "staff_css": STAFF_CSS,
+            "SCALES": vocab.browser_scales(),
+            "rating_labels": lambda: {str(k): _(v) for k, v in vocab.RATINGS.items()},
             "WALK_STATUS_LABELS": vocab.WALK_STATUS_LABELS,
             "ROLES": vocab.ROLES,
             "current_locale": str(get_locale()),

@@ -11,15 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..urls import parse_id
-from ..vocab import N_
+from ..vocab import LOCATION_STATUS_SCALE, N_
 from ..timefmt import local_zone, plausible
 
 WINDOW = dt.timedelta(days=90)
 MAX_RESULTS = 1000
 
-# Ny, Skickad till ansvarig, Planerad, Pågår are open; Åtgärdad and Åtgärdas ej are closed.
-STATUS_MAP = {"ny": "open", "skickad": "open", "planerad": "open", "pagar": "open",
-              "atgardad": "closed", "atgardas_ej": "closed"}
+# Open or closed, as each status says in walkapp/vocab.py.
+STATUS_MAP = {s.key: s.open311 for s in LOCATION_STATUS_SCALE}
 
 
 class BadRequest(ValueError):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import location_facts
+from .. import location_facts, vocab
 from .. import locations as locs
 from ..extensions import db
 from ..planner.queries import category_labels
@@ -23,7 +23,7 @@ from ..permissions import public_photo
 from . import georeport
 
 GROUP = "Trygghetsvandring"
-CLOSED = {k for k, v in georeport.STATUS_MAP.items() if v == "closed"}
+CLOSED = vocab.CLOSED_STATUSES
 
 
 def public_walks() -> list[Walk]:
@@ -75,7 +75,7 @@ def _request(location: Location, pins: list[Pin], labels: dict[str, str], status
     # Only what is public: the place's name and the public note. The proposed action is internal.
     description = location.name if not location.public_note else f"{location.name}\n{location.public_note}"
     notes = status_labels[location.status]
-    if location.status == "atgardas_ej" and location.status_reason:
+    if vocab.LOCATION_STATUS[location.status].needs_reason and location.status_reason:
         notes += ": " + location.status_reason
     if location.public_note:
         notes += "\n" + location.public_note

@@ -15,26 +15,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import lifecycle
+from .. import lifecycle, vocab
 from ..extensions import db
 from ..models import Pin, Walk
 from ..permissions import public_photo
-from ..vocab import N_
 from . import access, bp, queries
 from .walks import overview
-
-
-# What each status means, in words a teenager reads at a glance.
-STATUS_TEXT = {
-    "ny": N_("Kommunen har fått veta om platsen och ska ta reda på vad som går att göra."),
-    "skickad": N_("Skickat till dem som ansvarar för platsen. Nu ska de bestämma vad som ska göras."),
-    "planerad": N_("Det är bestämt vad som ska göras, och arbetet är planerat."),
-    "pagar": N_("Arbetet pågår just nu."),
-    "atgardad": N_("Klart! Platsen är åtgärdad."),
-    "atgardas_ej": N_("Det här kommer inte att åtgärdas."),
-}
-STEP_NAMES = {"ny": N_("Mottaget"), "skickad": N_("Skickat"), "planerad": N_("Planerat"), "pagar": N_("Pågår"),
-              "atgardad": N_("Klart")}
 
 
 @dataclass
@@ -83,8 +69,8 @@ def render_feedback(walk: Walk, *, preview: bool = False) -> str:
                            safe=[p for p in places if p.card.safe], facts=facts,
                            map=overview(walk, cards) if cards else None, preview=preview,
                            labels=queries.category_labels([walk]), contact=current_app.config.get("CONTACT_EMAIL"),
-                           status_text={k: _(v) for k, v in STATUS_TEXT.items()},
-                           step_names={k: _(v) for k, v in STEP_NAMES.items()})
+                           status_text={s.key: _(s.public_text) for s in vocab.LOCATION_STATUS_SCALE},
+                           step_names={s.key: _(s.step) for s in vocab.LOCATION_STATUS_SCALE if s.step})
 
 
 @bp.get("/walks/<id:walk_id>/feedback")

@@ -18,7 +18,6 @@ from ..timefmt import plausible
 from ..urls import parse_id
 
 TEXT_MAX = 4000
-NOT_FIXED = "atgardas_ej"
 
 
 @dataclass
@@ -72,13 +71,13 @@ def read_update(location: Location, form: Mapping[str, str], parties: Mapping[in
             wanted[name] = _text(form[name])
 
     status = wanted.get("status", location.status)
-    if status == NOT_FIXED:
+    if status in vocab.STATUSES_NEEDING_REASON:
         reason = wanted.get("status_reason", location.status_reason)
         if not reason:
             update.errors["status_reason"] = _(
                 "Skriv varför platsen inte ska åtgärdas. Skälet visas för ungdomarna och de ansvariga.")
     elif "status_reason" in wanted or location.status_reason:
-        # A reason belongs to "Åtgärdas ej" only; any other status drops it.
+        # A reason belongs to a status that needs one ("Åtgärdas ej"); any other status drops it.
         wanted["status_reason"] = None
 
     if update.errors:

@@ -73,10 +73,20 @@ export function centre() {
   return { lat: c.lat, lon: c.lng };
 }
 
+// The new pin's marker: a drawn pin (no image files to download), tip at the bottom.
+const DRAFT_ICON = () => L.icon({
+  iconUrl: "data:image/svg+xml," + encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="25" height="41" viewBox="0 0 25 41">' +
+    '<path d="M12.5 1C6.2 1 1 6.2 1 12.5 1 21.5 12.5 40 12.5 40S24 21.5 24 12.5C24 6.2 18.8 1 12.5 1z" ' +
+    'fill="#1d4ed8" stroke="#0b1f4d" stroke-width="2"/><circle cx="12.5" cy="12.5" r="4.5" fill="#fff"/></svg>'),
+  iconSize: [25, 41], iconAnchor: [12.5, 41],
+});
+
 /** Put the new pin at (lat, lon); dragging it reports the new place through handlers.dragged. */
 export function placeDraft(lat, lon) {
   if (!draft) {
-    draft = L.marker([lat, lon], { draggable: true, autoPan: true, keyboard: false, alt: t("draft_pin"), title: t("draft_pin"), zIndexOffset: 1000 });
+    draft = L.marker([lat, lon], { icon: DRAFT_ICON(), draggable: true, autoPan: true, keyboard: false, alt: t("draft_pin"),
+      title: t("draft_pin"), zIndexOffset: 1000 });
     draft.on("dragend", () => {
       const p = draft.getLatLng();
       on.dragged(p);

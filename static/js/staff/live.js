@@ -1,5 +1,5 @@
 // The live dashboard: poll the walk's feed, keep markers, counters, and the latest words and photos fresh.
-import { RATING_COLOURS, config, csrfToken, el, makeMap } from "./map.js";
+import { config, csrfToken, el, makeMap, ratingColour } from "./map.js";
 
 const cfg = config();
 const T = cfg.i18n;
@@ -12,7 +12,7 @@ let adding = false;
 function style(pin) {
   return pin.hidden
     ? { radius: 8, color: "#555", weight: 2, dashArray: "3 3", fillColor: "#ccc", fillOpacity: 0.5 }
-    : { radius: pin.staff ? 9 : 8, color: "#111", weight: pin.staff ? 3 : 1.5, fillColor: RATING_COLOURS[pin.rating], fillOpacity: 0.95 };
+    : { radius: pin.staff ? 9 : 8, color: "#111", weight: pin.staff ? 3 : 1.5, fillColor: ratingColour(pin.rating), fillOpacity: 0.95 };
 }
 
 function popup(pin) {

@@ -1,10 +1,15 @@
 // Shared by the staff pages: a Leaflet map with our tile server, the walk's area, and rating colours.
-export const RATING_COLOURS = { 1: "#7a0f14", 2: "#c2410c", 3: "#51cf66", 4: "#b2f2bb" };  // as in app.css and phone.css
-
+let cached = null;
 export function config() {
-  const el = document.getElementById("map-config");
-  return el ? JSON.parse(el.textContent) : {};
+  if (!cached) {
+    const el = document.getElementById("map-config");
+    cached = el ? JSON.parse(el.textContent) : {};
+  }
+  return cached;
 }
+
+/** A rating's colour, as walkapp/vocab.py defines it (through the page's map-config island). */
+export const ratingColour = (rating) => config().scales.ratings[String(rating)].colour;
 
 export function makeMap(elementId, options = {}) {
   const cfg = config();

@@ -1,10 +1,10 @@
 // The review page's map: numbered location footprints; click to place a pin described in words.
-import { config, makeMap } from "./map.js";
+import { config, makeMap, ratingColour } from "./map.js";
 
 const cfg = config();
 const map = makeMap("review-map");
 L.geoJSON(cfg.footprints, {
-  style: (f) => ({ color: f.properties.safe ? "#2b6f3e" : "#7a0f14", weight: 2, fillOpacity: 0.25 }),
+  style: (f) => ({ color: f.properties.safe ? "#2b6f3e" : ratingColour(1), weight: 2, fillOpacity: 0.25 }),
   onEachFeature: (f, layer) => {
     layer.bindTooltip(String(f.properties.n), { permanent: true, direction: "center", className: "loc-number" });
     layer.on("click", () => document.getElementById("loc-" + f.properties.id)?.scrollIntoView({ behavior: "smooth" }));
