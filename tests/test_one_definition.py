@@ -74,3 +74,22 @@ def test_the_database_refuses_a_rating_outside_the_scale(app, make_walk, join, m
             db.session.execute(text("UPDATE pins SET rating = :r"), {"r": max(vocab.RATINGS) + 1})
             db.session.commit()
         db.session.rollback()
+
+
+AUDIENCES = ("admin", "leader", "planner", "participant", "open311")
+
+
+def test_audiences_share_through_the_core_never_through_each_other():
+    import ast
+
+    crossings = []
+    for audience in AUDIENCES:
+        for path in (ROOT / "walkapp" / audience).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.level >= 2:
+                    target = (node.module or "").split(".")[0]
+                    names = [a.name for a in node.names] if not node.module else [target]
+                    for name in names:
+                        if name in AUDIENCES and name != audience or name == "cli":
+                            crossings.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not crossings, crossings

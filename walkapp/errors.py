@@ -25,6 +25,18 @@ class ApiError(Exception):
         return jsonify(body), self.status, self.headers
 
 
+def checked(parse, *args):
+    """Run a pin_input parser; a bad field becomes the API's error shape, its message translated."""
+    from flask_babel import gettext
+
+    from .pin_input import InputError
+
+    try:
+        return parse(*args)
+    except InputError as err:
+        raise ApiError(err.status, err.code, gettext(err.message, **err.params), err.field) from None
+
+
 def _generic_messages() -> dict[int, tuple[str, str]]:
     return {
         400: ("bad_request", _("Begäran kunde inte läsas. Försök igen.")),

@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from .. import audit, vocab
 from ..auth import MIN_PASSWORD, end_sessions, find_user
 from ..extensions import db
-from ..leader.forms import choices
+from ..forms import choices
 from ..models import AuditEvent, User
 from . import bp
 

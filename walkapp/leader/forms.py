@@ -25,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import geo, inbound, vocab
+from ..forms import choices
 from ..timefmt import local_zone
 
 
@@ -32,11 +33,6 @@ def slug(label: str) -> str:
     """A stable category key from a label: 'Hundbajs & skräp' → 'hundbajs_skrap'."""
     text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "_", text).strip("_")[:40] or "kategori"
-
-
-def choices(options: dict) -> list[SelectChoice]:
-    """Select options from a {value: label} mapping."""
-    return [SelectChoice(value, label) for value, label in options.items()]
 
 
 class WalkForm(FlaskForm):

@@ -13,8 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from .. import audit, pin_input, vocab
-from ..errors import ApiError
-from ..participant.api import checked
+from ..errors import ApiError, checked
 from ..extensions import db
 from ..models import Participant, Pin, Walk, utcnow
 from ..staff import led_walk

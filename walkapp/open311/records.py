@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import location_facts, vocab
 from .. import locations as locs
 from ..extensions import db
-from ..planner.queries import category_labels
+from ..places import category_labels
 from ..models import AuditEvent, Location, Pin, Walk
 from ..permissions import public_photo
 from . import georeport

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import lifecycle, photos, pin_input, pinstore, vocab
-from ..errors import ApiError
+from ..errors import ApiError, checked
 from ..extensions import csrf, db, limiter
 from ..models import Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
@@ -106,11 +106,6 @@ def fingerprint(photo: bytes) -> str:
     return pin_input.fingerprint(fields, photo)
 
 
-def checked(parse, *args):
-    try:
-        return parse(*args)
-    except pin_input.InputError as err:
-        raise ApiError(err.status, err.code, gettext(err.message, **err.params), err.field) from None
 
 
 def upload_bytes() -> bytes:

@@ -110,7 +110,7 @@ def walk_app(walk: Walk):
 def closed_walk(walk: Walk):
     """After the walk: what was found and what is being done, once published; until then a thank-you."""
     if walk.feedback_published_at is not None:
-        from ..planner.feedback import render_feedback
+        from ..feedback_page import render_feedback
 
         return render_feedback(walk)
     return render_template("participant/closed.html", walk=walk)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, url_for
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import locations as locs
-from .. import maps, vocab
+from .. import vocab
 from ..extensions import db
 from ..models import Location, ResponsibleParty, Walk
 from ..permissions import plans
-from . import queries
+from .. import places as queries
 
 
 def planned_walk(walk_id: int) -> Walk:
@@ -43,13 +43,3 @@ def filter_choices() -> dict:
     walks = queries.published_walks()
     return {"walks": walks, "categories": queries.category_labels(walks), "statuses": vocab.LOCATION_STATUSES,
             "lights": vocab.LIGHT}
-
-
-def tiles() -> maps.Tiles:
-    """The configured tile server."""
-    return maps.Tiles(current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
-
-
-def assets() -> maps.Assets:
-    """Where the maps find their scripts and styles."""
-    return maps.Assets(url_for("static", filename=""))

@@ -11,8 +11,9 @@ from ..extensions import db
 from ..models import Pin
 from ..permissions import plans
 from ..urls import local_path
-from . import access, bp, followup, queries
-from .filters import Filters
+from . import access, bp, followup
+from .. import places as queries
+from ..filters import Filters
 
 
 @bp.get("/")

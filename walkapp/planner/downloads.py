@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 
 from .. import exports, vocab
 from ..models import utcnow
-from . import bp, queries
+from . import bp
+from .. import places as queries
 from ..timefmt import local_zone
-from .filters import Filters
+from ..filters import Filters
 
 
 def location_row(card: queries.Card, labels: dict[str, str]) -> exports.LocationRow:

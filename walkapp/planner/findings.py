@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app, render_template, request, url_for
-from flask_babel import gettext as _
-
-from .. import maps, vocab
-from . import access, bp, queries
-from .filters import Filters
+from .. import map_embeds, maps
+from .. import places as queries
+from ..filters import Filters
+from . import access, bp
 
 # Stand-in ids turned into "{id}" address templates, so 10,000 pins cost no url_for calls.
 _ID = 987654321
-
-
-def map_text() -> dict:
-    """The words the maps show, in the reader's language."""
-    return {
-        "layer_footprints": _("Platsernas utbredning"),
-        "layer_locations": _("Platser (storlek = antal punkter)"),
-        "layer_pins": _("Enskilda punkter"),
-        "layer_heat": _("Värmekarta över otrygga punkter"),
-        "layer_area": _("Vandringens område"),
-        "priority": _("Prioritet"),
-        "safe_place": _("Trygg plats"),
-        "pin": _("punkt"),
-        "pins": _("punkter"),
-        "person": _("person"),
-        "people": _("personer"),
-        "mean": _("medel"),
-        "open_location": _("Öppna platsen"),
-        "photo": _("Foto från platsen"),
-        "ratings": {k: _(v) for k, v in vocab.RATINGS.items()},
-        "lights": {k: _(v) for k, v in vocab.LIGHT.items()},
-        "statuses": {k: _(v) for k, v in vocab.LOCATION_STATUSES.items()},
-    }
 
 
 def id_template(endpoint: str, **values) -> str:
@@ -47,7 +23,7 @@ def findings():
     filters = Filters.parse(request.args)
     places, pins, walks = queries.map_records(filters)
     m = maps.findings_map(
-        places, pins, tiles=access.tiles(), assets=access.assets(), text=map_text(),
+        places, pins, tiles=map_embeds.tiles(), assets=map_embeds.assets(), text=map_embeds.map_text(),
         category_labels=queries.category_labels(walks), walk_titles={w.id: w.title for w in walks},
         photo_url=id_template("media.photo", pin_id=_ID, size="thumb"),
         location_url=id_template("planner.location", location_id=_ID),

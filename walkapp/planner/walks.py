@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import current_app, render_template
 
-from .. import maps
+from .. import places as queries
+from ..map_embeds import overview
 from ..models import utcnow
-from . import access, bp, queries
-from .findings import map_text
-
-
-def overview(walk, cards: list[queries.Card]) -> maps.Embedded:
-    """The walk's area with its locations numbered as in the list below the map."""
-    places = [maps.NumberedPlace(i, c.location.name, c.location.lat, c.location.lon, c.location.priority, c.safe)
-              for i, c in enumerate(cards, start=1)]
-    m = maps.overview_map(places, tiles=access.tiles(), assets=access.assets(), area=json.loads(walk.area_geojson),
-                          center=(walk.center_lat, walk.center_lon), text=map_text())
-    return maps.embed(m)
+from . import access, bp
 
 
 @bp.get("/walks")

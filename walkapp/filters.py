@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .. import vocab
-from ..timefmt import plausible
-from ..urls import parse_id
-from ..timefmt import local_zone
+from . import vocab
+from .timefmt import plausible
+from .urls import parse_id
+from .timefmt import local_zone
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""What the planner pages read: published walks, their locations with the youths' moderated words
-and photos, before/after figures, and the light-weight rows the findings map is drawn from."""
+"""Places as people read them: published walks, their locations with the youths' moderated words and
+photos, before/after figures, and the light-weight rows the findings map is drawn from. Used by the
+planners' pages, the public feedback page and Open311."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import locations as locs
-from .. import location_facts, maps, vocab
-from ..extensions import db
-from ..models import AuditEvent, Location, Photo, Pin, Walk
-from ..permissions import planner_photo, shown_to_planners
+from . import locations as locs
+from . import location_facts, maps, vocab
+from .extensions import db
 from .filters import Filters
+from .models import AuditEvent, Location, Photo, Pin, Walk
+from .permissions import planner_photo, shown_to_planners
 
 
 def published_walks() -> list[Walk]:
