@@ -19,9 +19,7 @@ import io
 import os
 import random
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,16 +34,10 @@ from PIL import Image
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PG = os.environ.get("WALKAPP_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
-REDIS = os.environ.get("WALKAPP_BENCH_REDIS", "redis://127.0.0.1:6379/14")
+from benchmarks.server import Server as BenchServer  # noqa: E402
+
 CENTER = (57.1057, 12.2502)
 RETRIES = 12
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def phone_photo(seed: int) -> bytes:
@@ -60,91 +52,15 @@ def phone_photo(seed: int) -> bytes:
     return buf.getvalue()
 
 
-def database(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'load.sqlite'}"
-    import psycopg
-
-    with psycopg.connect(PG + "/postgres", autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS walkapp_load WITH (FORCE)")
-        conn.execute("CREATE DATABASE walkapp_load")
-    return PG + "/walkapp_load"
-
-
-class Server:
-    """gunicorn with two workers, on a fresh database, rate limits in Redis."""
-
-    def __init__(self, kind: str, folder: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("WALKAPP_")},
-            "WALKAPP_DATABASE_URL": database(kind, folder),
-            "WALKAPP_UPLOAD_DIR": str(folder / "uploads"),
-            "WALKAPP_SECRET_KEY": "load-benchmark",
-            "WALKAPP_RATELIMIT_STORAGE_URI": REDIS,
-            "WALKAPP_RATELIMIT_KEY_PREFIX": "load-" + uuid.uuid4().hex[:8],
-            "PYTHONPATH": str(REPO),
-        }
-        self.folder = folder
-        self.process: subprocess.Popen | None = None
-
-    def flask(self, *args: str) -> str:
-        return subprocess.run([sys.executable, "-m", "flask", "--app", "walkapp", *args], env=self.env, cwd=REPO,
-                              capture_output=True, text=True, check=True).stdout
-
-    def start(self) -> None:
-        self.flask("db", "upgrade")
-        log = open(self.folder / "gunicorn.log", "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}", "--timeout", "60",
-             "--graceful-timeout", "5", "walkapp:create_app()"],
-            env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(self.url + "/api/v1/openapi.json", timeout=1)
-                return
-            except requests.RequestException:
-                time.sleep(0.2)
-        raise RuntimeError((self.folder / "gunicorn.log").read_text())
-
-    def workers(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout
-        return [int(p) for p in out.split()]
-
-    def stop(self) -> None:
-        if self.process:
-            self.process.send_signal(signal.SIGTERM)
-            self.process.wait(20)
-
-    def open_walk(self) -> str:
-        """An open walk around Varberg, made directly in the database."""
-        code = subprocess.run([sys.executable, "-c", _OPEN_WALK], env=self.env, cwd=REPO, capture_output=True,
-                              text=True, check=True).stdout.strip()
-        return code
+class Server(BenchServer):
+    """The benchmarks' gunicorn, plus what this benchmark reads back."""
 
     def stored(self) -> tuple[list[str], int, int]:
         """Every stored pin's client_id, the number of photo rows, and of photo files."""
-        out = subprocess.run([sys.executable, "-c", _STORED], env=self.env, cwd=REPO, capture_output=True, text=True,
-                             check=True).stdout.split("\n")
+        out = self.python(_STORED).split("\n")
         ids = [line for line in out[2:] if line]
         return ids, int(out[0]), int(out[1])
 
-
-_OPEN_WALK = """
-from walkapp import create_app, geo
-from walkapp.extensions import db
-from walkapp.models import Walk, utcnow
-from walkapp.walks import new_join_code, set_area
-app = create_app()
-with app.app_context():
-    walk = Walk(title="Lasttest", join_code=new_join_code(), status="open", opened_at=utcnow(), stops=[])
-    set_area(walk, geo.circle_area(57.1057, 12.2502, 600))
-    db.session.add(walk)
-    db.session.commit()
-    print(walk.join_code)
-"""
 
 _STORED = """
 import os

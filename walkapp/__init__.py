@@ -50,6 +50,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import admin, auth, errors, leader, media, open311, planner, templating
     from .participant import api, pages
 
+    @app.before_request
+    def _transactions_follow_the_method():
+        from flask import request
+
+        from .db import will_write
+
+        will_write(request.method not in ("GET", "HEAD", "OPTIONS"))
+
     errors.register(app)
     templating.register(app)
     app.register_blueprint(api.bp)
@@ -61,8 +69,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(planner.bp)
     app.register_blueprint(open311.bp)
 
-    from . import cli, photostore
+    from . import cli, photostore, quota
 
+    app.extensions["walkapp_quota"] = quota.Quota(app.config["RATELIMIT_STORAGE_URI"],
+                                                  app.config.get("RATELIMIT_KEY_PREFIX", ""))
     app.extensions["walkapp_photo_store"] = photostore.open_store(
         app.config["PHOTO_STORAGE"], upload_dir=app.config["UPLOAD_DIR"], endpoint_url=app.config["S3_ENDPOINT_URL"])
     cli.register(app)
@@ -79,6 +89,9 @@ def _finish_config(app: Flask, explicit: set[str]) -> None:
     """Derive settings that depend on others, and refuse to run without a secret."""
     cfg = app.config
     cfg["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(cfg["DATABASE_URL"])
+    if not cfg["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server may drop idle connections; check each one as it is taken (a SQLite file never drops).
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **cfg["SQLALCHEMY_ENGINE_OPTIONS"]}
     cfg["DEFAULT_CENTER_LATLON"] = _config.parse_center(cfg["DEFAULT_CENTER"])
     from . import timefmt
 

@@ -44,7 +44,8 @@ def defaults(instance_path: str) -> dict:
         "STAFF_SESSION_HOURS": 12,
         # Roles that must use an authenticator app; the others may.
         "TOTP_REQUIRED_ROLES": ["admin"],
-        "RATELIMIT_HEADERS_ENABLED": True,
+        # X-RateLimit-* headers on every answer cost two storage round trips each; 429s still say Retry-After.
+        "RATELIMIT_HEADERS_ENABLED": False,
         # Participants: a whole youth centre shares one address, so joins allow a room of phones at once;
         # look-ups of codes that don't exist are what guessing costs.
         "JOIN_LIMIT_PER_ADDRESS": "60 per minute; 300 per hour",
@@ -69,7 +70,7 @@ def defaults(instance_path: str) -> dict:
         # The time zone of every date people type and read (Flask-Babel's follows it).
         "TIMEZONE": "Europe/Stockholm",
         "LANGUAGES": ["sv", "en"],
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -41,13 +43,24 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cur.close()
 
 
+# Whether the next SQLite transaction may write. A request that only reads (GET) never takes the
+# write lock; one that writes takes it at BEGIN. create_pin reads first, then says it will write.
+_writes = ContextVar("walkapp_writes", default=True)
+
+
+def will_write(flag: bool = True) -> None:
+    """Say whether the transactions this request begins from now on may write (SQLite only)."""
+    _writes.set(flag)
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    """Start every SQLite transaction with BEGIN IMMEDIATE.
+    """Start a SQLite transaction that may write with BEGIN IMMEDIATE, a read-only one with BEGIN.
 
     A deferred transaction that reads and then writes fails at once with "database is locked" when
     another phone wrote in between (the busy timeout does not apply to that upgrade). Taking the
-    write lock at BEGIN makes concurrent requests queue on the busy timeout instead.
+    write lock at BEGIN makes concurrent writers queue on the busy timeout instead; readers in WAL
+    mode never wait, so they begin deferred.
     """
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _writes.get() else "BEGIN")

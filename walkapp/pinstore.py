@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from . import photos
 from .photostore import PhotoStore
@@ -24,8 +24,32 @@ def store_files(processed: photos.ProcessedPhoto) -> None:
     store().put(processed)
 
 
-def attach_photo(pin: Pin, processed: photos.ProcessedPhoto) -> None:
-    """Give the pin this processed photo (replacing any other) and write the file."""
+# Built once: a statement made per request cost as much as running it.
+_INSERT_PIN = insert(Pin.__table__)
+_INSERT_PHOTO = insert(Photo.__table__)
+
+
+def insert_pin(values: dict, photo: photos.ProcessedPhoto | None) -> Pin:
+    """Store a new pin and its photo row with plain INSERTs, no unit of work (every phone's pin takes
+    this path); the photo must be stored already. Returns the pin as an object outside the session,
+    with everything the answer shows. Raises IntegrityError when the client_id is taken."""
+    now = utcnow()
+    row = {"hidden": False, "unplaced": False, "comment_approved": False, "clock_unreliable": False,
+           "location_locked": False, **values, "created_at": now, "updated_at": now}
+    pin_id = db.session.execute(_INSERT_PIN, row).inserted_primary_key[0]
+    pin = Pin(id=pin_id, **row)
+    pin.photo = None
+    if photo is not None:
+        photo_row = {"pin_id": pin_id, "sha256": photo.sha256, "width": photo.width, "height": photo.height,
+                     "bytes": len(photo.full), "thumb_width": photo.thumb_width, "thumb_height": photo.thumb_height,
+                     "created_at": now}
+        db.session.execute(_INSERT_PHOTO, photo_row)
+        pin.photo = Photo(**photo_row)
+    return pin
+
+
+def attach_photo(pin: Pin, processed: photos.ProcessedPhoto, stored: bool = False) -> None:
+    """Give the pin this processed photo (replacing any other), storing it unless `stored`."""
     old = pin.photo.sha256 if pin.photo else None
     if pin.photo is not None:
         db.session.delete(pin.photo)
@@ -38,7 +62,7 @@ def attach_photo(pin: Pin, processed: photos.ProcessedPhoto) -> None:
         thumb_width=processed.thumb_width,
         thumb_height=processed.thumb_height,
     )
-    if not store().exists(processed.sha256):  # store_files usually ran first
+    if not stored:  # the API stores first, outside the transaction (store_files)
         store().put(processed)
     # The row itself may not change: mark it, so phones showing the old photo know to fetch the new one.
     pin.updated_at = utcnow()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import secrets
@@ -62,10 +63,20 @@ def set_area(walk: Walk, area_geojson: dict) -> None:
 
 
 def walk_rules(walk: Walk) -> WalkRules:
-    """What the walk accepts from a pin."""
+    """What the walk accepts from a pin (the area's geometry is built once per distinct area)."""
     return WalkRules(
-        area=walk.area,
+        area=_area(walk.area_geojson),
         category_keys=frozenset(walk.category_keys),
         stops=tuple(walk.stops or ()),
         center=(walk.center_lat, walk.center_lon),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _area(area_geojson: str):
+    from shapely import prepare
+    from shapely.geometry import shape
+
+    geom = shape(json.loads(area_geojson))
+    prepare(geom)  # contains() in pin_input is then fast
+    return geom

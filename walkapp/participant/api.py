@@ -8,31 +8,36 @@ import secrets
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from .. import lifecycle, photos, pin_input, pinstore, vocab
+from .. import lifecycle, photos, pin_input, pinstore, quota, vocab
 from ..errors import ApiError, checked
+from ..db import will_write
 from ..extensions import csrf, db, limiter
 from ..models import Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
 from ..timefmt import iso_utc
 from ..tokens import bearer_token, participant_for
-from ..walks import find_walk_by_code, walk_rules
+from ..walks import find_walk_by_code, normalise_code, walk_rules
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 
-def _token_key() -> str:
-    """Rate-limit participants by token, not address: a whole youth centre shares one address."""
-    auth = request.headers.get("Authorization", "")
-    return "tok:" + hash_token(auth) if auth else "ip:" + (request.remote_addr or "")
-
-
-def _walk_key() -> str:
-    """All pins of one walk, whoever sends them."""
-    return "walk:" + (request.view_args or {}).get("join_code", "").upper()
+def spend_quota(participant: Participant, walk_id: int | None = None) -> None:
+    """Count this request against the participant's limit (and the walk's): by participant, not
+    address, as a whole youth centre shares one address. One round trip for both (quota.py)."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True):
+        return
+    limits = [(f"participant:{participant.id}", current_app.config["PIN_LIMIT_PER_PARTICIPANT"])]
+    if walk_id is not None:
+        limits.append((f"walk:{walk_id}", current_app.config["PIN_LIMIT_PER_WALK"]))
+    try:
+        current_app.extensions["walkapp_quota"].hit(limits)
+    except quota.Exceeded as e:
+        raise ApiError(429, "rate_limited", gettext("Du skickar väldigt många punkter på kort tid. Vänta en stund, så skickas resten."),
+                       None, {"Retry-After": str(e.retry_after)}) from None
 
 
 def _code_missed(response) -> bool:
@@ -62,20 +67,20 @@ def require_open(walk: Walk) -> None:
         raise ApiError(409, "walk_closed", gettext("Vandringen är avslutad och tar inte emot fler punkter. Tack för att du var med!"))
 
 
-def authenticated() -> Participant:
+def authenticated(with_walk: bool = False) -> Participant:
     """The participant holding the request's token: checked before anything is looked up, so a
-    request without a valid token learns nothing about walks or pins."""
+    request without a valid token learns nothing about walks or pins. with_walk loads its walk too."""
     token = bearer_token()
     if token is None:
         raise ApiError(401, "token_missing", gettext("Du behöver gå med i vandringen först."))
-    participant = participant_for(token)
+    participant = participant_for(token, with_walk=with_walk)
     if participant is None:
         raise ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
     return participant
 
 
-def current_participant(walk: Walk) -> Participant:
-    participant = authenticated()
+def current_participant(walk: Walk, participant: Participant | None = None) -> Participant:
+    participant = participant or authenticated()
     if participant.walk_id != walk.id:
         raise ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
     return participant
@@ -244,21 +249,32 @@ def join(join_code: str):
     return jsonify({"token": token, "walk": walk_json(walk)}), 201
 
 
+# In one query: a pin already stored under this client_id, and how many pins the participant has.
+_EXISTING_AND_COUNT = select(
+    select(Pin.id).where(Pin.walk_id == bindparam("walk_id"), Pin.client_id == bindparam("client_id")).scalar_subquery(),
+    select(func.count()).select_from(Pin).where(Pin.participant_id == bindparam("participant_id")).scalar_subquery(),
+)
+
+
 @bp.post("/walks/<join_code>/pins")
-@limiter.limit(_limit("PIN_LIMIT_PER_PARTICIPANT"), key_func=_token_key)
-@limiter.limit(_limit("PIN_LIMIT_PER_WALK"), key_func=_walk_key)
 def create_pin(join_code: str):
     """Store a pin, or return the one already stored under the same client_id (phones retry)."""
-    authenticated()
-    walk = walk_or_404(join_code, retired=True)  # phones that joined before the code changed go on
-    participant = current_participant(walk)
+    will_write(False)  # the checks below only read: no write lock until the pin is stored
+    participant = authenticated(with_walk=True)
+    walk = participant.walk
+    if walk.join_code != normalise_code(join_code):
+        # Another walk's code, or this walk's code from before it was changed (phones go on with it).
+        walk = walk_or_404(join_code, retired=True)
+        participant = current_participant(walk, participant)
+    spend_quota(participant, walk.id)
     form = form_fields()
     client_id = checked(pin_input.client_id, form)
     photo_bytes = upload_bytes()
     sent = fingerprint(photo_bytes)
-    existing = _pin_by_client_id(walk, client_id)
-    if existing is not None:
-        return _repeat(existing, participant, sent)
+    existing_id, own_pins = db.session.execute(
+        _EXISTING_AND_COUNT, {"walk_id": walk.id, "client_id": client_id, "participant_id": participant.id}).one()
+    if existing_id is not None:
+        return _repeat(db.session.get(Pin, existing_id), participant, sent)
     require_not_blocked(participant)
     values = checked(pin_input.parse_new_pin, form, walk_rules(walk))
     now = utcnow()
@@ -267,25 +283,27 @@ def create_pin(join_code: str):
     late = lifecycle.takes_late_pin(walk, values["taken_at"], values["clock_unreliable"], now, grace)
     if not late:
         require_open(walk)
-    _check_cap(participant)
+    _check_cap(own_pins)
     walk_id, participant_id, walk_light = walk.id, participant.id, walk.light
-    # The photo is decoded and its files written before the write transaction, so no other phone
-    # waits for the database while this one's photo is processed.
-    db.session.commit()
-    photo = processed(photo_bytes)
-    if photo is not None:
+    # End the reading transaction: the write below begins its own with the write lock (SQLite
+    # cannot turn a reader into a writer once another phone has written). The photo is decoded and
+    # stored in between, outside any transaction, so no other phone waits while it is processed.
+    if photo_bytes or db.session.get_bind().dialect.name == "sqlite":
+        db.session.commit()
+    photo = None
+    if photo_bytes:
+        photo = processed(photo_bytes)
         pinstore.store_files(photo)
-    pin = Pin(walk_id=walk_id, participant_id=participant_id, client_id=client_id, client_fingerprint=sent, **values)
+    will_write(True)
+    values.update(walk_id=walk_id, participant_id=participant_id, client_id=client_id, client_fingerprint=sent)
     if values["light"] is None:
-        pin.light = walk_light
-    db.session.add(pin)
+        values["light"] = walk_light
     try:
-        db.session.flush()
-        if photo is not None:
-            pinstore.attach_photo(pin, photo)
+        pin = pinstore.insert_pin(values, photo)
         if late:
             # The walk's places are already built: give the late pin its place too, in the same commit.
             lifecycle.place_late_pin(db.session.get(Walk, walk_id))
+        body = pin_json(pin, own=True)  # from what is in hand: no reload after the commit
         pinstore.commit()
     except IntegrityError:
         # The same pin arrived twice at once; the other request stored it.
@@ -296,18 +314,13 @@ def create_pin(join_code: str):
         if existing is None:
             raise
         return _repeat(existing, db.session.get(Participant, participant_id), sent)
-    return jsonify(pin_json(pin, own=True)), 201
+    return jsonify(body), 201
 
 
-def _check_cap(participant: Participant) -> None:
+def _check_cap(count: int) -> None:
     cap = current_app.config["MAX_PINS_PER_PARTICIPANT"]
-    count = db.session.scalar(select(func.count()).select_from(Pin).where(Pin.participant_id == participant.id))
     if count >= cap:
         raise ApiError(409, "pin_cap_reached", gettext("Du har satt ut %(max)d punkter, det är max i en vandring. Prata med ledaren om du har fler.", max=cap))
-
-
-def _pin_by_client_id(walk: Walk, client_id: str) -> Pin | None:
-    return db.session.scalar(select(Pin).where(Pin.walk_id == walk.id, Pin.client_id == client_id))
 
 
 def _repeat(pin: Pin, participant: Participant, sent: str):
@@ -337,10 +350,10 @@ def list_pins(join_code: str):
 
 
 @bp.patch("/pins/<id:pin_id>")
-@limiter.limit(_limit("PIN_LIMIT_PER_PARTICIPANT"), key_func=_token_key)
 def update_pin(pin_id: int):
     """Change your own pin while the walk is open: any of its fields, its photo too."""
-    pin, _participant = own_pin(pin_id)
+    pin, participant = own_pin(pin_id)
+    spend_quota(participant)
     if pin.hidden or pin.comment_original is not None:
         # The leader has hidden it or removed words from it: changing it could undo that.
         raise ApiError(409, "pin_moderated", gettext("Ledaren har redan granskat den här punkten, så den går inte att ändra. Du kan ta bort den och göra en ny."))
@@ -358,7 +371,7 @@ def update_pin(pin_id: int):
     for name, value in values.items():
         setattr(pin, name, value)
     if photo is not None:
-        pinstore.attach_photo(pin, photo)
+        pinstore.attach_photo(pin, photo, stored=True)
     elif remove:
         pinstore.remove_photo(pin)
     pinstore.commit()
@@ -366,10 +379,10 @@ def update_pin(pin_id: int):
 
 
 @bp.delete("/pins/<id:pin_id>")
-@limiter.limit(_limit("PIN_LIMIT_PER_PARTICIPANT"), key_func=_token_key)
 def delete_pin(pin_id: int):
     """Delete your own pin while the walk is open, with its photo."""
-    pin, _participant = own_pin(pin_id)
+    pin, participant = own_pin(pin_id)
+    spend_quota(participant)
     pinstore.remove_photo(pin)
     db.session.delete(pin)
     pinstore.commit()
