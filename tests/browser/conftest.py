@@ -175,7 +175,7 @@ def _context(browser, server, device: dict | None, guard: Guard, **options):
 def watch(page, guard: Guard):
     page.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
     page.on("console", lambda m: guard.console_errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: guard.console_errors.append(str(e)))
+    page.on("pageerror", lambda e: guard.console_errors.append(str(e) + " " + (e.stack or "")))
     return page
 
 

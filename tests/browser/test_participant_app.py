@@ -352,3 +352,17 @@ def test_the_map_page_fits_the_budget(server, phone, page, guard):
     assert {"GET /static/vendor/leaflet/leaflet.js", "GET /sw.js", f"GET /j/{code}"} <= set(sizes)
     assert total <= BUDGET_BYTES
     guard.assert_clean()
+
+
+def test_the_code_page_and_the_intro_load_no_map_library(server, phone, page, guard):
+    code = make_walk(server)
+    urls = []
+    phone.on("request", lambda request: urls.append(request.url))
+    page.goto(f"{server.url}/")
+    page.goto(f"{server.url}/j/{code}")
+    expect(page.get_by_role("button", name="Kom igång")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in urls if "leaflet" in u or TILE_HOST in u], urls
+    join(page, server, code)  # the map, once joined, loads it
+    assert any("leaflet" in u for u in urls)
+    guard.assert_clean()

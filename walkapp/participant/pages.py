@@ -97,6 +97,8 @@ def walk_app(walk: Walk):
             # A pin's own address is this prefix followed by its id.
             "pin": url_for("api.update_pin", pin_id=0)[:-1],
             "sw": url_for("pages.service_worker"),
+            "leafletJs": url_for("static", filename="vendor/leaflet/leaflet.js"),
+            "leafletCss": url_for("static", filename="vendor/leaflet/leaflet.css"),
         },
         "tiles": {"url": current_app.config["TILE_URL"], "attribution": current_app.config["TILE_ATTRIBUTION"]},
     }

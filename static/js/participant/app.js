@@ -34,10 +34,37 @@ async function update() {
   $("net-status").textContent = lines.join(" ");
 }
 
-function showMap() {
+/** Leaflet, loaded when the map is first shown: the intro does not need its 45 KB. */
+let leaflet = null;
+function loadLeaflet() {
+  if (window.L) return Promise.resolve();
+  if (!leaflet) {
+    leaflet = new Promise((resolve, reject) => {
+      const css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = page.urls.leafletCss;
+      document.head.append(css);
+      const script = document.createElement("script");
+      script.src = page.urls.leafletJs;
+      script.onload = resolve;
+      script.onerror = () => { leaflet = null; reject(new Error("leaflet")); };
+      document.head.append(script);
+    });
+  }
+  return leaflet;
+}
+
+async function showMap() {
   html.classList.add("joined");
   if (!mapStarted) {
     mapStarted = true;
+    try {
+      await loadLeaflet();
+    } catch {
+      mapStarted = false;  // no network and no saved copy yet: the list and the no-map path still work
+      update();
+      return;
+    }
     mapView.startMap($("map"), {
       tap: (latlng) => moveTo(latlng),
       dragged: (latlng) => moveTo(latlng),
@@ -48,6 +75,7 @@ function showMap() {
         else toast(t("other_pin", { rating: t("ratings." + pin.rating) }));
       },
     });
+    installWorker();  // once someone has joined: the worker keeps the page, the map and the outbox
   }
   update();
   outbox.flush();
@@ -121,7 +149,7 @@ initMine({ edit: openEdit, toast: (text) => { toast(text); update(); }, sessionL
 outbox.onChange((report) => {
   if (report.sent && report.sent.length) toast(t("sent"));
   if (report.failed && report.failed.length) toast(t("failed_toast"));
-  if (report.online) mapView.redrawTiles();
+  if (report.online && mapStarted) mapView.redrawTiles();
   if (html.classList.contains("joined")) update();
 });
 $("start").addEventListener("click", start);
@@ -131,4 +159,3 @@ $("mine-open").addEventListener("click", () => openMine(null));
 
 if (session.token) showMap();
 else html.classList.remove("joined");
-installWorker();

@@ -3,7 +3,7 @@
 import { t } from "./i18n.js";
 import { page, walk } from "./api.js";
 
-const L = window.L;
+// Leaflet is the global L, loaded by app.js just before the map is first drawn.
 const HEADER_PX = 52;
 let map, tiles, area, me, halo, draft, pinLayer;
 let fix = null; // the latest GPS position: {lat, lon, accuracy}
@@ -14,6 +14,10 @@ let on = {};
 const ratingColour = (rating) => getComputedStyle(document.documentElement).getPropertyValue("--r" + rating).trim();
 
 /** Draw the map in `element`; `handlers` hears of taps, drags and the GPS state. */
+let mapReady;
+/** Resolves once the map is drawn (Leaflet arrives after the intro). */
+export const ready = new Promise((resolve) => { mapReady = resolve; });
+
 export function startMap(element, handlers) {
   on = handlers;
   map = L.map(element, { zoomControl: false, attributionControl: false, zoomSnap: 0.5 });
@@ -31,6 +35,8 @@ export function startMap(element, handlers) {
       .addTo(map);
   }
   pinLayer = L.layerGroup().addTo(map);
+  if (shownPins.length) showPins(shownPins);
+  mapReady();
   // The phone's own position stays visible on top of the pins made where one stands.
   map.createPane("me").style.zIndex = 450;
   map.on("click", (e) => on.tap(e.latlng));
@@ -69,6 +75,7 @@ export const position = () => fix;
 
 /** The middle of what the map shows (where a pin goes without GPS). */
 export function centre() {
+  if (!map) return { lat: walk.center.lat, lon: walk.center.lon };
   const c = map.getCenter();
   return { lat: c.lat, lon: c.lng };
 }
@@ -84,6 +91,10 @@ const DRAFT_ICON = () => L.icon({
 
 /** Put the new pin at (lat, lon); dragging it reports the new place through handlers.dragged. */
 export function placeDraft(lat, lon) {
+  if (!map) {
+    ready.then(() => placeDraft(lat, lon));
+    return;
+  }
   if (!draft) {
     draft = L.marker([lat, lon], { icon: DRAFT_ICON(), draggable: true, autoPan: true, keyboard: false, alt: t("draft_pin"),
       title: t("draft_pin"), zIndexOffset: 1000 });
@@ -104,6 +115,10 @@ export function removeDraft() {
 
 /** Pan so (lat, lon) sits in the middle of the part of the map the sheet leaves visible. */
 export function reveal(lat, lon, coveredPx) {
+  if (!map) {
+    ready.then(() => reveal(lat, lon, coveredPx));
+    return;
+  }
   const size = map.getSize();
   const point = map.latLngToContainerPoint([lat, lon]);
   const middle = L.point(size.x / 2, (HEADER_PX + size.y - coveredPx) / 2);
@@ -117,7 +132,10 @@ export function holdStill(value) {
 }
 
 /** Show the pins: [{lat, lon, rating, own, waiting, key}]; tapping one reports it through handlers.pin. */
+let shownPins = [];
 export function showPins(pins) {
+  shownPins = pins;
+  if (!pinLayer) return;  // the map is still loading: startMap draws them
   pinLayer.clearLayers();
   for (const pin of pins) {
     const style = pin.own
