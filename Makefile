@@ -23,6 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: export WALKAPP_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
+	@$(FLASK) assets
 	@$(FLASK) demo --show-logins
 	@echo "Staff log in at $(WALKAPP_PUBLIC_URL)/login"
 	WALKAPP_SESSION_COOKIE_SECURE=0 WALKAPP_REMEMBER_COOKIE_SECURE=0 $(FLASK) run --host $(HOST) --port $(PORT)

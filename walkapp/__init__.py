@@ -76,6 +76,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["walkapp_photo_store"] = photostore.open_store(
         app.config["PHOTO_STORAGE"], upload_dir=app.config["UPLOAD_DIR"], endpoint_url=app.config["S3_ENDPOINT_URL"])
     cli.register(app)
+    from . import assets
+
+    assets.install(app)
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy that terminates HTTPS: trust its X-Forwarded-* headers.
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -63,6 +63,18 @@ def demo_command(show_logins: bool):
     click.echo(result.report())
 
 
+@click.command("assets")
+@with_appcontext
+def assets_command():
+    """Build the static files for serving: minified, versioned, gzip and brotli (into ASSETS_DIR)."""
+    from pathlib import Path
+
+    from .assets import build
+
+    version = build(Path(current_app.static_folder), Path(current_app.config["ASSETS_DIR"]))
+    click.echo(f"Static files built into {current_app.config['ASSETS_DIR']} (version {version}).")
+
+
 @click.command("cluster")
 @click.argument("walk_id", type=int)
 @with_appcontext
@@ -100,3 +112,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(cluster_command)
     app.cli.add_command(retention_command)
+    app.cli.add_command(assets_command)

@@ -23,6 +23,8 @@ def defaults(instance_path: str) -> dict:
         "PHOTO_STORAGE": "",
         "S3_ENDPOINT_URL": "",
         "DEMO_LOGINS_PATH": os.path.join(instance_path, "demo-logins.txt"),
+        # The built static files (`flask assets`): minified, versioned, pre-compressed.
+        "ASSETS_DIR": os.path.join(instance_path, "assets"),
         "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
         "DEFAULT_CENTER": "%s,%s" % VARBERG,

@@ -61,6 +61,7 @@ class Server:
             **{k: v for k, v in os.environ.items() if not k.startswith("WALKAPP_")},
             "WALKAPP_DATABASE_URL": "sqlite:///" + str(root / "browser.sqlite"),
             "WALKAPP_UPLOAD_DIR": str(root / "uploads"),
+            "WALKAPP_ASSETS_DIR": str(root / "assets"),
             "WALKAPP_SECRET_KEY": "browser-test-secret",
             "WALKAPP_TILE_URL": f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png",
             "WALKAPP_DEFAULT_CENTER": "%s,%s" % VARBERG,
@@ -78,6 +79,7 @@ class Server:
 
     def start(self) -> None:
         self.flask("db", "upgrade")
+        self.flask("assets")  # served as in production: minified, versioned, compressed
         log = open(self.root / "server.log", "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "walkapp", "run", "--host", "127.0.0.1", "--port", str(self.port),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -18,7 +19,9 @@ from walkapp.extensions import db
 from walkapp.models import Participant, Pin, Walk
 from walkapp.walks import new_join_code, set_area
 
-BUDGET_BYTES = 80 * 1024
+# What the map view's first load may weigh, gzipped: everything but the tiles. 68.4 KB on 2026-11-30
+# (Leaflet alone is 41.7 KB); the round's goal is 60 KB, so this only keeps it from growing.
+BUDGET_BYTES = 70 * 1024
 STOPS = [
     {"name": "Stopp 1 – Mittpunkten", "lat": VARBERG[0] + 0.001, "lon": VARBERG[1]},
     {"name": "Stopp 2 – Gångtunneln", "lat": VARBERG[0] - 0.0012, "lon": VARBERG[1] + 0.002},
@@ -349,7 +352,8 @@ def test_the_map_page_fits_the_budget(server, phone, page, guard):
     print(f"\nmap page, gzipped: {total / 1024:.1f} KB of {BUDGET_BYTES / 1024:.0f} KB")
     for url, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
         print(f"  {size / 1024:6.1f} KB  {url}")
-    assert {"GET /static/vendor/leaflet/leaflet.js", "GET /sw.js", f"GET /j/{code}"} <= set(sizes)
+    loaded = {re.sub(r"/static/v/\w+/", "/static/", key) for key in sizes}
+    assert {"GET /static/vendor/leaflet/leaflet.js", "GET /sw.js", f"GET /j/{code}"} <= loaded
     assert total <= BUDGET_BYTES
     guard.assert_clean()
 

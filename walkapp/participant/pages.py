@@ -10,6 +10,7 @@ import os
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from .. import assets
 from ..extensions import LANG_COOKIE
 from ..models import Walk
 from ..urls import local_path
@@ -128,12 +129,12 @@ def code_not_found(code: str):
 def service_worker():
     """The service worker that keeps the walk page and its files on the phone, and sends pins that waited."""
     static = current_app.static_folder
-    with open(os.path.join(static, SERVICE_WORKER), encoding="utf-8") as f:
+    with open(assets.built_file(current_app, SERVICE_WORKER), encoding="utf-8") as f:
         source = f.read()
-    assets = [url_for("static", filename=name) for name in SHELL_FILES]
+    shell = [url_for("static", filename=name) for name in SHELL_FILES]
     settings = {
         "version": _shell_version(static),
-        "assets": assets,
+        "assets": shell,
         "queue": url_for("static", filename="js/participant/queue.js"),
         "tiles": current_app.config["TILE_URL"],
     }
