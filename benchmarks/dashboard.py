@@ -69,7 +69,7 @@ def main() -> None:
         set_area(walk, geo.circle_area(*CENTER, 600))
         db.session.add_all([leader, walk])
         db.session.commit()
-        code, walk_id, leader_id = walk.join_code, walk.id, leader.id
+        code, walk_id, leader_session = walk.join_code, walk.id, leader.get_id()
 
     phones = app.test_client()
     tokens = [phones.post(f"/api/v1/walks/{code}/participants").get_json()["token"] for _ in range(args.participants)]
@@ -88,7 +88,8 @@ def main() -> None:
 
     dashboard = app.test_client()
     with dashboard.session_transaction() as session:
-        session["_user_id"] = str(leader_id)
+        session["_user_id"] = leader_session  # a completed login, as auth.login leaves it
+        session["login_at"] = session["seen_at"] = int(time.time())
     feed = f"/leader/walks/{walk_id}/feed"
     baseline_ms, baseline_bytes = timed(lambda: phones.get(f"/api/v1/walks/{code}"), args.repeat)
     full_ms, full_bytes = timed(lambda: dashboard.get(feed), args.repeat)

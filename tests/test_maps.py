@@ -4,6 +4,7 @@ of the HTML, and no CDN address on any page we serve."""
 from __future__ import annotations
 
 import json
+import math
 import re
 
 import folium
@@ -76,7 +77,8 @@ def test_user_text_cannot_leave_the_json():
     assert hostile not in parts.script and "Tunneln" not in parts.script  # no data in folium's script at all
     assert not any("</script>" in island or "<img" in island or "\u2028" in island for _id, island in parts.islands)
     pins = _payloads(parts, "pins")[0]
-    assert {row[5] for row in pins["rows"]} == {hostile}
+    assert {row[5] for row in pins["rows"]} == {1}  # the words are fetched when a popup opens, not sent here
+    assert not [v for row in pins["rows"] for v in row if isinstance(v, str)]  # no words at all in the pins' data
     assert _payloads(parts, "locations")[0]["rows"][0][3] == hostile
 
 
@@ -141,3 +143,31 @@ def test_no_cdn_address_in_served_pages(app, client, make_walk, login_as):
             for name in ("src", "href"):
                 value = attrs.get(name) or ""
                 assert not value.startswith(("http:", "https:", "//")), (url, tag, value)
+
+
+def test_a_pins_words_come_when_its_popup_opens_and_only_to_those_who_may_see_them(app, client, make_walk, login_as):
+    walk = arrange(app, make_walk, [{"comment": "Mörkt vid " + HOSTILE}, {"comment": "Dolt", "hidden": True, "dx": 400},
+                                    {"dx": 800}], published=True)
+    from sqlalchemy import select
+
+    from walkapp.extensions import db
+    from walkapp.models import Pin
+
+    with app.app_context():
+        shown, hidden, silent = db.session.scalars(select(Pin.id).order_by(Pin.id)).all()
+    assert client.get(f"/planner/pins/{shown}/words").status_code == 302  # not logged in: to the login page
+    login_as("planner")
+    assert client.get(f"/planner/pins/{shown}/words").get_json() == {"comment": "Mörkt vid " + HOSTILE}
+    assert client.get(f"/planner/pins/{hidden}/words").status_code == 404
+    assert client.get(f"/planner/pins/{silent}/words").get_json() == {"comment": ""}
+    login_as("leader")
+    assert client.get(f"/planner/pins/{shown}/words").status_code == 403
+    del walk
+
+
+def test_footprints_are_slimmed_for_the_map():
+    ring = [[12.25 + 0.0001 * math.cos(a / 10), 57.1 + 0.0001 * math.sin(a / 10)] for a in range(63)]
+    polygon = {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+    slim = maps.slim_polygon(polygon)
+    assert len(slim["coordinates"][0]) < len(polygon["coordinates"][0])
+    assert all(len(f"{x}") <= 8 for x, _ in slim["coordinates"][0])

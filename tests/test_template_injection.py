@@ -159,7 +159,8 @@ def test_no_text_is_evaluated_on_any_page(app, hostile_world, persona):
 
 
 def test_findings_map_carries_the_text_as_written(app, hostile_world):
-    """The planners' map shows every comment literally, from a JSON island outside folium's script."""
+    """The planners' map shows every comment literally: fetched as JSON when a popup opens, never
+    inside folium's script."""
     import json
     import re
 
@@ -167,8 +168,13 @@ def test_findings_map_carries_the_text_as_written(app, hostile_world):
     log_in(client, hostile_world["people"]["planner"])
     html = client.get("/planner/map?layers=pins").get_data(as_text=True)
     islands = dict(re.findall(r'<script type="application/json" id="([\w-]+)">(.*?)</script>', html, re.S))
-    comments = {row[5] for payload in map(json.loads, islands.values()) for row in payload.get("rows", [])
-                if len(row) > 5 and isinstance(row[5], str)}
+    pins = next(p for p in map(json.loads, islands.values()) if "heatWeights" in p)
+    comments = set()
+    for row in pins["rows"]:
+        if row[5]:
+            resp = client.get(pins["wordsUrl"].replace("{id}", str(row[2])))
+            assert resp.status_code == 200, (pins["wordsUrl"], row, resp.status_code, resp.headers.get("Location"))
+            comments.add(resp.get_json()["comment"])
     assert set(hostile_world["texts"]) <= comments
     scripts = re.findall(r"<script nonce=\"[^\"]+\">(.*?)</script>", html, re.S)
     assert scripts and not any("6*111111" in s or "raw" in s for s in scripts)

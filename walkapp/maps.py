@@ -189,6 +189,30 @@ def base_map(tiles: Tiles, assets: Assets, center: Sequence[float], zoom: int = 
     return m
 
 
+# Footprints on the map: about a metre is all a screen shows of a place's outline.
+FOOTPRINT_TOLERANCE_DEG = 1e-5
+FOOTPRINT_DECIMALS = 5
+
+
+def slim_polygon(polygon: dict) -> dict:
+    """A GeoJSON Polygon simplified to about a metre and rounded to 5 decimals (~1 m): a third of the bytes."""
+    from shapely.geometry import mapping, shape
+
+    try:
+        geom = shape(polygon).simplify(FOOTPRINT_TOLERANCE_DEG, preserve_topology=True)
+    except (ValueError, TypeError, AttributeError):
+        return polygon
+    rings = []
+    for ring in mapping(geom).get("coordinates", ()):
+        points = []
+        for x, y in ring:
+            point = [round(x, FOOTPRINT_DECIMALS), round(y, FOOTPRINT_DECIMALS)]
+            if not points or point != points[-1]:
+                points.append(point)
+        rings.append(points)
+    return {"type": "Polygon", "coordinates": rings} if rings and len(rings[0]) >= 4 else polygon
+
+
 def priority_band(priority: float, safe: bool) -> int:
     """0 for places that felt safe, then 1 (low) to 4 (high): the colour step on the map and in the legend."""
     if safe:
@@ -204,11 +228,13 @@ def priority_band(priority: float, safe: bool) -> int:
 
 def findings_map(locations: Sequence[MapLocation], pins: Sequence[MapPin], *, tiles: Tiles, assets: Assets,
                  text: dict, category_labels: dict[str, str], walk_titles: dict[int, str],
-                 photo_url: str, location_url: str, center: Sequence[float],
+                 photo_url: str, location_url: str, center: Sequence[float], words_url: str = "",
                  show: frozenset[str] = DEFAULT_LAYERS) -> folium.Map:
     """The planners' findings map: location circles and footprints, clustered pins, a heat map of unsafe pins.
 
-    `photo_url` and `location_url` are address templates with `{id}` where the pin or location id goes.
+    `photo_url`, `location_url` and `words_url` are address templates with `{id}` where the pin or location
+    id goes. A pin's words are not in the page (two thirds of its bytes at 10,000 pins): its popup asks
+    `words_url` for them when it opens.
     `text` holds the translated words the map shows (layer names and popup labels).
     """
     m = base_map(tiles, assets, center)
@@ -224,11 +250,12 @@ def findings_map(locations: Sequence[MapLocation], pins: Sequence[MapPin], *, ti
         "lights": [text["lights"][k] for k in lights],
         "ratings": {str(k): v for k, v in text["ratings"].items()},
         "photoUrl": photo_url,
+        "wordsUrl": words_url,
         "locationUrl": location_url,
     }
 
     footprints = [
-        {"type": "Feature", "geometry": loc.footprint, "properties": {"band": priority_band(loc.priority, loc.safe)}}
+        {"type": "Feature", "geometry": slim_polygon(loc.footprint), "properties": {"band": priority_band(loc.priority, loc.safe)}}
         for loc in locations if loc.footprint
     ]
     ScriptLayer("footprints", {"type": "FeatureCollection", "features": footprints}, text["layer_footprints"],
@@ -245,7 +272,7 @@ def findings_map(locations: Sequence[MapLocation], pins: Sequence[MapPin], *, ti
 
     pin_rows = [
         [round(p.lat, 6), round(p.lon, 6), p.id, p.rating, [cat_index[c] for c in p.categories if c in cat_index],
-         p.comment or "", 1 if p.photo else 0, walk_index.get(p.walk_id, -1),
+         1 if p.comment else 0, 1 if p.photo else 0, walk_index.get(p.walk_id, -1),
          lights.index(p.light) if p.light in vocab.LIGHT else -1]
         for p in pins
     ]
@@ -312,3 +339,11 @@ def _script_layers(element) -> list[ScriptLayer]:
             found.append(child)
         found.extend(_script_layers(child))
     return found
+
+
+def document(parts: Embedded, title: str = "map") -> str:
+    """A whole HTML document showing one embedded map full-screen (benchmarks, tests, debugging)."""
+    islands = "".join(f'<script type="application/json" id="{key}">{value}</script>' for key, value in parts.islands)
+    return ("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + title.replace("<", "") + "</title>"
+            "<style>html,body,.folium-map{height:100%;margin:0}</style>" + parts.links + "</head><body>"
+            + parts.html + islands + "<script>" + parts.script + "</script></body></html>")

@@ -82,7 +82,15 @@
     }
     box.append(el("span", `rating-badge r${rating}`, payload.ratings[String(rating)]));
     if (categories.length) box.append(el("p", "map-popup-cats", categories.map((i) => payload.categories[i]).join(", ")));
-    if (comment) box.append(el("p", "comment", comment));
+    if (comment) {
+      // The words are fetched when the popup opens (see walkapp/maps.py) and shown as text only.
+      const words = el("p", "comment", "…");
+      box.append(words);
+      fetch(fill(payload.wordsUrl, id), { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then((res) => (res.ok ? res.json() : { comment: "" }))
+        .then((body) => { words.textContent = body.comment || ""; })
+        .catch(() => { words.textContent = ""; });
+    }
     const where = [walk >= 0 ? payload.walks[walk] : null, light >= 0 ? payload.lights[light] : null].filter(Boolean);
     if (where.length) box.append(el("p", "map-popup-facts", where.join(" · ")));
     return box;
