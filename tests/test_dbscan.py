@@ -273,3 +273,39 @@ def test_lat_lon_agrees_with_metres_east_west_too():
     lat, lon = LocalProjection(*VARBERG).inverse(x, y)
     px, py = LocalProjection.around(lat, lon).forward(lat, lon)
     assert_same(dbscan_core(lat, lon, 15, 4), reference(px, py, 15, 4))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.integers(50, 1500), st.floats(2, 30), st.integers(8, 120))
+def test_large_min_samples_decided_by_counting_agree_with_the_reference(seed, n, eps, min_samples):
+    """Points packed so that counting in the fine grid decides most of them (min_samples >= 8)."""
+    rng = np.random.default_rng(seed)
+    side = rng.uniform(10, 120)
+    x = rng.uniform(0, side, n)
+    y = rng.uniform(0, side, n)
+    # Some points exactly eps apart and some duplicates, where rounding matters most.
+    x[: n // 10] = x[n // 10: 2 * (n // 10)] + eps
+    x[-5:], y[-5:] = x[0], y[0]
+    check(x, y, eps, min_samples)
+
+
+def test_counting_decides_without_distances_when_points_are_packed(monkeypatch):
+    """The packed worst case: counting decides almost every point, so few distances are computed."""
+    from walkapp import clustering_dbscan as module
+
+    rng = np.random.default_rng(7)
+    x, y = rng.uniform(0, 150, 8_000), rng.uniform(0, 150, 8_000)
+    original = module._Grid._within
+
+    def distances(bounds_from: int) -> tuple[int, np.ndarray]:
+        computed = []
+        monkeypatch.setattr(module, "_BOUNDS_FROM", bounds_from)
+        monkeypatch.setattr(module._Grid, "_within",
+                            lambda self, q, c, cand: computed.append(cand.size) or original(self, q, c, cand))
+        core = dbscan_xy(x, y, 25.0, 100)[1]
+        return sum(computed), core
+
+    counted, core = distances(8)
+    exact, core_exact = distances(10**9)
+    assert np.array_equal(core, core_exact) and np.array_equal(core, reference(x, y, 25.0, 100)[1])
+    assert counted < 0.1 * exact

@@ -41,6 +41,10 @@ _FAST_FLOOR = 2.0**20
 _REACH2 = 2.00001
 # Lookup tables of up to this many entries per point replace binary searches.
 _TABLE_PER_POINT = 16
+# From this min_samples on, counting in a fine grid decides most points before any distance.
+_BOUNDS_FROM = 8
+# The fine grid's cells per eps.
+_BOUNDS_CELLS = 8
 # Most elements (point-candidate pairs) handled in one vectorised batch: bounds working memory.
 _BATCH = 1 << 17
 # Most query points whose neighbourhoods are looked up at once (whole cells, at least one).
@@ -270,11 +274,66 @@ class _Grid:
         core = np.repeat(crowded, self.size)
         # A point with fewer than min_samples points within reach cannot be core.
         sparse = np.flatnonzero(~crowded)
-        for query, count, candidate in self._candidates(sparse, least=min_samples):
+        undecided = None
+        if min_samples >= _BOUNDS_FROM and sparse.size:
+            undecided = self._decide_by_counts(sparse, core, min_samples)
+        for query, count, candidate in self._candidates(sparse, wanted=undecided, least=min_samples):
             hits = self._within(query, count, candidate)
             # Every query point is its own candidate, so no group is empty.
             core[query] = np.add.reduceat(hits, _starts(count), dtype=np.int64) >= min_samples
         return core
+
+    def _decide_by_counts(self, cells: np.ndarray, core: np.ndarray, min_samples: int) -> np.ndarray | None:
+        """Decide what counting alone can for the points of `cells`; the mask of those left undecided.
+
+        A fine grid (side eps/8) with a summed-area table counts the points in any rectangle of its
+        cells at once. Three rectangles centred on a point and lying inside its eps-disc (a square
+        and two crossing bars) give a lower bound of its neighbours: at least min_samples and it is
+        core, no distance computed. The cells that overlap the disc's bounding square give an upper
+        bound: below min_samples and it is not. Only the points in between need exact distances.
+        None when the fine grid would be too large for its memory to be worth it.
+        """
+        eps = math.sqrt(self.eps2)
+        side = eps / _BOUNDS_CELLS
+        x0, y0 = float(self.x.min()), float(self.y.min())
+        nx = int((float(self.x.max()) - x0) // side) + 1
+        ny = int((float(self.y.max()) - y0) // side) + 1
+        if nx * ny > _TABLE_PER_POINT * self.x.size + 65536:
+            return None
+        ix = np.minimum(((self.x - x0) // side).astype(np.int64), nx - 1)
+        iy = np.minimum(((self.y - y0) // side).astype(np.int64), ny - 1)
+        table = np.zeros((nx + 1, ny + 1), dtype=np.int64)
+        table[1:, 1:] = np.bincount(ix * ny + iy, minlength=nx * ny).reshape(nx, ny).cumsum(0).cumsum(1)
+        points = _ranges(self.start[cells], self.size[cells])
+        px, py = (self.x[points] - x0) / side, (self.y[points] - y0) / side
+
+        def inner(half: float, p):
+            # Fine cells wholly within p ± half (cell units), as [first, past) clipped to the grid.
+            return np.clip(np.ceil(p - half), 0, None).astype(np.int64), np.floor(p + half).astype(np.int64)
+
+        def count(i0, i1, j0, j1):
+            i1, j1 = np.minimum(np.maximum(i1, i0), nx), np.minimum(np.maximum(j1, j0), ny)
+            i0, j0 = np.minimum(i0, i1), np.minimum(j0, j1)
+            return table[i1, j1] - table[i0, j1] - table[i1, j0] + table[i0, j0]
+
+        # Half-sides (in fine cells) of rectangles inside the disc, a hair smaller for rounding:
+        # 0.7071² + 0.7071² and 0.92² + 0.39² are both below 1.
+        k = _BOUNDS_CELLS * (1 - 1e-6)
+        sq_x, sq_y = inner(0.7071 * k, px), inner(0.7071 * k, py)
+        wide_x, wide_y = inner(0.92 * k, px), inner(0.39 * k, py)
+        tall_x, tall_y = inner(0.39 * k, px), inner(0.92 * k, py)
+        lower = (count(sq_x[0], sq_x[1], sq_y[0], sq_y[1]) + count(wide_x[0], wide_x[1], wide_y[0], wide_y[1])
+                 + count(tall_x[0], tall_x[1], tall_y[0], tall_y[1])
+                 - count(sq_x[0], sq_x[1], wide_y[0], wide_y[1]) - count(tall_x[0], tall_x[1], sq_y[0], sq_y[1]))
+        # Every fine cell that meets the disc's bounding square (with a cell to spare for rounding).
+        upper = count(np.clip(np.floor(px - _BOUNDS_CELLS) - 1, 0, None).astype(np.int64),
+                      np.floor(px + _BOUNDS_CELLS).astype(np.int64) + 2,
+                      np.clip(np.floor(py - _BOUNDS_CELLS) - 1, 0, None).astype(np.int64),
+                      np.floor(py + _BOUNDS_CELLS).astype(np.int64) + 2)
+        core[points[lower >= min_samples]] = True
+        undecided = np.zeros(core.size, dtype=bool)
+        undecided[points[(lower < min_samples) & (upper >= min_samples)]] = True
+        return undecided
 
     def core_labels(self, core: np.ndarray) -> np.ndarray:
         """Labels of the core points (-1 elsewhere), sorted order, numbered as sklearn does."""
