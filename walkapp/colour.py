@@ -19,12 +19,19 @@ _SRGB = ImageCms.createProfile("sRGB")
 
 def to_srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
     """The RGB picture in sRGB: converted from `icc` (an RGB profile) when there is one, else as it is."""
+    return apply(im, transform_for(icc))
+
+
+def transform_for(icc: bytes | None) -> ImageCms.ImageCmsTransform | None:
+    """The conversion from this profile to sRGB, or None when there is nothing to convert."""
     if not icc:
-        return im
-    transform = _transform(hashlib.sha256(icc).digest(), icc)
-    if transform is None:
-        return im
-    return ImageCms.applyTransform(im, transform)
+        return None
+    return _transform(hashlib.sha256(icc).digest(), icc)
+
+
+def apply(im: Image.Image, transform: ImageCms.ImageCmsTransform | None) -> Image.Image:
+    """`im` converted by `transform` (LittleCMS releases the GIL: strips convert in parallel)."""
+    return ImageCms.applyTransform(im, transform) if transform is not None else im
 
 
 @functools.lru_cache(maxsize=16)

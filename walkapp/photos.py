@@ -185,9 +185,9 @@ def _process(data: bytes) -> ProcessedPhoto:
                 raise CorruptImage(str(e)) from e
             # Read after decoding: a PNG may keep its eXIf chunk behind the pixel data.
             transpose = _transpose_method(im)
-            icc = _rgb_icc_profile(im.info.get("icc_profile"))
-            full = _resize(im, target, box, transpose)
-    full = colour.to_srgb(full, icc)  # no uploaded profile byte is kept
+            # Converted to sRGB strip by strip as they are resized; no uploaded profile byte is kept.
+            to_srgb = colour.transform_for(_rgb_icc_profile(im.info.get("icc_profile")))
+            full = _resize(im, target, box, transpose, to_srgb)
     full.info = {}  # nothing from the upload travels on
     thumb_job = _pool().submit(_thumbnail, full)  # the thumbnail is made while the full size is encoded
     full_jpeg = _encode(full)
@@ -295,8 +295,10 @@ def _resize(
     size: tuple[int, int],
     box: tuple[float, float, float, float],
     transpose: Image.Transpose | None,
+    to_srgb=None,
 ) -> Image.Image:
-    """Resize `box` of `im` to `size` in RGB and transpose, in strips on up to _THREADS cores; a new image.
+    """Resize `box` of `im` to `size` in RGB (converted by `to_srgb`, a colour transform, when given)
+    and transpose, in strips on up to _THREADS cores; a new image.
 
     The picture is never converted or copied whole: RGB, grey and CMYK are resampled straight from
     it and the small strips converted; other modes (alpha, palette, 16-bit, 1-bit) are converted a
@@ -324,6 +326,7 @@ def _resize(
             c1 = min(im.height, math.ceil(src[3]) + reach)
             piece = _to_rgb(im.crop((0, c0, im.width, c1)))
             part = piece.resize((w, bottom - top), FULL_RESAMPLE, box=(x0, src[1] - c0, x1, src[3] - c0))
+        part = colour.apply(part, to_srgb)
         if transpose is None:
             return (0, top), part
         at = h - bottom if transpose in _REVERSES_ROWS else top
