@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import uuid
 from html.parser import HTMLParser
@@ -492,3 +493,52 @@ def test_protocol_prints_approved_photos_only(app, client, make_walk, login_as):
     assert images == {f"/photos/{pins['Godkänd']}/thumb.jpg"}
     staff = {a["src"] for a in Page(client.get("/planner/").get_data(as_text=True)).find("img")}
     assert f"/photos/{pins['Ej granskad']}/thumb.jpg" in staff
+
+
+def test_action_list_pages_and_sorts_over_all_places(app, client, make_walk, login_as, monkeypatch):
+    """The database sorts and pages all the places that pass the filters: every place shows on
+    exactly one page, in the order asked for, and the count is of all of them."""
+    from walkapp import place_index
+
+    monkeypatch.setattr(place_index, "PAGE_SIZE", 3)
+    names = ["Tunneln", "ahlbergs hörna", "Busskuren", "Parken", "Cykelvägen", "Ån", "Torget"]
+    specs = []
+    for i, name in enumerate(names):
+        # Seven places 300 m apart; place i has i + 1 pins and rating 1 or 3.
+        for k in range(i + 1):
+            specs.append({"dx": 300.0 * i + k, "rating": 1 if i % 2 else 3, "comment": f"{name} {k}",
+                          "categories": ["trafik"] if i < 4 else ["belysning"], "person": k})
+    walk = arrange(app, make_walk, specs)
+    with app.app_context():
+        places = list(db.session.scalars(select(Location).where(Location.id.in_(location_ids(app, walk)))))
+        assert len(places) == 7
+        for place in places:
+            comment = db.session.scalar(select(Pin.comment).where(Pin.location_id == place.id).limit(1))
+            place.name = comment.rsplit(" ", 1)[0]
+        db.session.commit()
+        by_priority = [p.name for p in sorted(places, key=lambda p: (-p.priority, p.id))]
+    login_as("planner")
+
+    def listed(**query):
+        html = client.get("/planner/", query_string=query).get_data(as_text=True)
+        return re.findall(r'/planner/locations/\d+"><strong>([^<]*)</strong>', html), Page(html).all_text
+
+    def every_page(**query):
+        out = []
+        for n in (1, 2, 3):
+            shown, text = listed(page=n, **query)
+            out += shown
+        return out
+
+    first, text = listed()
+    assert len(first) == 3 and "7 platser" in text and "Sida 1 av 3" in text
+    assert every_page() == by_priority
+    assert every_page(sort="name") == sorted(names, key=str.lower)
+    assert every_page(sort="pins") == list(reversed(names))
+    # A filter narrows the count and the pages; a page past the end shows the last one.
+    shown, text = listed(category="belysning", page=2, sort="name")
+    assert "3 platser" in text and "Sida" not in text and sorted(shown) == ["Cykelvägen", "Torget", "Ån"]
+    shown, text = listed(page=99)
+    assert "Sida 3 av 3" in text and shown == by_priority[6:]
+    # An unknown sort or a bad page number is the default, not an error.
+    assert client.get("/planner/?sort=drop&page=x").status_code == 200

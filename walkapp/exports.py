@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 BOM = "\ufeff"
@@ -77,12 +77,22 @@ def cell(value) -> str:
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     """A CSV document in the dialect above, as bytes ready to send."""
+    return b"".join(csv_chunks(header, rows))
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence], every: int = 200) -> Iterator[bytes]:
+    """The same CSV document in pieces of `every` rows, to stream while the rows are still being read."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    buffer.write(BOM)
     writer.writerow([neutralise(h) for h in header])
-    for row in rows:
+    for i, row in enumerate(rows, start=1):
         writer.writerow([cell(v) for v in row])
-    return (BOM + buffer.getvalue()).encode("utf-8")
+        if i % every == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def csv_row(row: LocationRow, local) -> list:
@@ -131,6 +141,16 @@ def feature(row: LocationRow) -> dict:
 def feature_collection(rows: Iterable[LocationRow]) -> dict:
     """All locations as one GeoJSON FeatureCollection."""
     return {"type": "FeatureCollection", "features": [feature(r) for r in rows]}
+
+
+def feature_collection_chunks(rows: Iterable[LocationRow]) -> Iterator[bytes]:
+    """The same FeatureCollection as JSON text in pieces (one Feature each), to stream."""
+    import json
+
+    yield b'{"type":"FeatureCollection","features":['
+    for i, row in enumerate(rows):
+        yield (b"," if i else b"\n") + json.dumps(feature(row), ensure_ascii=False).encode("utf-8")
+    yield b"\n]}\n"
 
 
 def _utc(value: dt.datetime | None) -> str | None:

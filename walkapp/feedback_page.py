@@ -14,6 +14,7 @@ from flask import current_app, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from . import place_index
 from . import places as queries
 from . import vocab
 from .map_embeds import overview
@@ -60,7 +61,7 @@ class PublicPlace:
 
 def render_feedback(walk: Walk, *, preview: bool = False) -> str:
     """The feedback page for a closed walk, as HTML: the places found and what happens with each."""
-    cards = queries.walk_cards(walk)
+    cards = place_index.walk_cards(walk)
     places = [PublicPlace(i, c, walk.id) for i, c in enumerate(cards, start=1)]
     facts = queries.walk_facts(walk)
     return render_template("planner/feedback.html", walk=walk, unsafe=[p for p in places if not p.card.safe],

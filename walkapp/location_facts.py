@@ -21,7 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from . import vocab
 from .geo import LocalProjection
@@ -73,7 +75,17 @@ def _order(key: str) -> int:
     return keys.index(key) if key in keys else len(keys)
 
 
-def figures(pins: list[PinFact]) -> Figures:
+class Counted(Protocol):
+    """What figures() reads of a pin: a PinFact, or any row with these attributes."""
+
+    author: str
+    rating: int
+    categories: Sequence[str]
+    light: str | None
+    created_at: dt.datetime | None
+
+
+def figures(pins: Sequence[Counted]) -> Figures:
     """Count and average a location's pins."""
     n = len(pins)
     cats: Counter[str] = Counter(c for p in pins for c in p.categories)

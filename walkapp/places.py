@@ -97,30 +97,6 @@ def _location_query():
                      joinedload(Location.responsible)))
 
 
-def action_list(filters: Filters) -> list[Card]:
-    """Locations of published walks that pass the filters, highest priority first."""
-    published = select(Pin.location_id).join(Walk).where(Walk.published_at.is_not(None), Pin.hidden.is_(False))
-    query = _location_query().where(Location.id.in_(published)).order_by(Location.priority.desc(), Location.id)
-    if filters.status:
-        query = query.where(Location.status == filters.status)
-    cards = []
-    for location in db.session.scalars(query).unique():
-        c = card(location)
-        if c.pins and any(filters.pin_matches(p.walk_id, p.created_at, p.categories, p.light) for p in c.pins):
-            cards.append(c)
-    return cards
-
-
-def walk_cards(walk: Walk) -> list[Card]:
-    """A walk's locations, figures from this walk's pins only: unsafe places by priority, then safe ones."""
-    ids = select(Pin.location_id).where(Pin.walk_id == walk.id, Pin.hidden.is_(False), Pin.location_id.is_not(None))
-    rows = db.session.scalars(
-        _location_query().where(Location.id.in_(ids)).order_by(Location.priority.desc(), Location.id)
-    ).unique()
-    cards = [c for c in (card(loc, lambda p: p.walk_id == walk.id) for loc in rows) if c.pins]
-    return [c for c in cards if not c.safe] + [c for c in cards if c.safe]
-
-
 def location_counts() -> dict[int, int]:
     """How many locations each walk's visible pins make up."""
     rows = db.session.execute(
@@ -150,8 +126,15 @@ def history(location: Location) -> list[AuditEvent]:
 
 def walk_facts(walk: Walk) -> dict:
     """A walk's summary figures: people who pinned, pins, unsafe share, categories."""
-    pins = db.session.scalars(select(Pin).where(Pin.walk_id == walk.id, Pin.hidden.is_(False))).all()
-    f = location_facts.figures(locs.facts(pins))
+    rows = db.session.execute(
+        select(Pin.id, Pin.participant_id, Pin.user_id, Pin.rating, Pin.categories, Pin.light, Pin.lat, Pin.lon,
+               Pin.comment, Photo.id.is_not(None), Pin.created_at)
+        .outerjoin(Photo, Photo.pin_id == Pin.id).where(Pin.walk_id == walk.id, Pin.hidden.is_(False)))
+    f = location_facts.figures([
+        location_facts.PinFact(id=pin_id, walk_id=walk.id, author=f"p:{participant}" if participant else f"u:{user}",
+                               rating=rating, categories=tuple(categories or ()), light=light, lat=lat, lon=lon,
+                               comment=comment, has_photo=bool(has_photo), created_at=created)
+        for pin_id, participant, user, rating, categories, light, lat, lon, comment, has_photo, created in rows])
     return {"pins": f.pin_count, "people": f.people, "unsafe": round(f.unsafe_share * f.pin_count),
             "categories": f.category_counts, "lights": f.light_counts}
 

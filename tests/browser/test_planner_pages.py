@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import secrets
 import time
 import uuid
@@ -120,8 +121,9 @@ def test_planner_pages_in_chromium(server, laptop, phone, guard, arranged):
     expect(page.locator("table.action-list").get_by_text("<script>alert('skript')</script>").first).to_be_visible()
     _no_injected_markup(page)
     screenshot(page, "planner-action-list")
-    page.get_by_role("button", name="Prio").click()
-    expect(page.locator("th[aria-sort=ascending]")).to_have_count(1)
+    page.get_by_role("navigation", name="Sortera").get_by_role("link", name="Namn").click()
+    expect(page.locator("th[aria-sort=ascending]")).to_have_text("Plats")
+    expect(page).to_have_url(re.compile(r"sort=name"))
 
     # The findings map: popups of a location and of a single pin, built from text.
     page.goto(f"{server.url}/planner/map?walk={walk}")

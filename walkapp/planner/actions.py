@@ -6,11 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import comments
+from .. import comments, place_index
 from ..extensions import db
 from ..models import Pin
 from ..permissions import plans
-from ..urls import local_path
+from ..urls import local_path, parse_id
 from . import access, bp, followup
 from .. import places as queries
 from ..filters import Filters
@@ -20,9 +20,12 @@ from ..filters import Filters
 def index():
     """The locations of published walks, highest priority first, with the youths' words and photos."""
     filters = Filters.parse(request.args)
-    cards = queries.action_list(filters)
-    return render_template("planner/actions.html", cards=cards, filters=filters, parties=access.parties(),
-                           **access.filter_choices())
+    sort = request.args.get("sort") if request.args.get("sort") in place_index.SORTS else "priority"
+    page = parse_id(request.args.get("page")) or 1
+    cards, total, page = place_index.action_page(filters, sort, page)
+    pages = max(1, -(-total // place_index.PAGE_SIZE))
+    return render_template("planner/actions.html", cards=cards, total=total, sort=sort, page=page,
+                           pages=pages, page_size=place_index.PAGE_SIZE, filters=filters, parties=access.parties(), **access.filter_choices())
 
 
 @bp.get("/locations/<id:location_id>")

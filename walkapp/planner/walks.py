@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
+from .. import place_index
 from .. import places as queries
 from ..map_embeds import overview
 from ..models import utcnow
@@ -21,7 +22,7 @@ def walks():
 def protocol(walk_id: int):
     """The walk's protocol for departments and participants: summary, map, numbered locations (prints on A4)."""
     walk = access.planned_walk(walk_id)
-    cards = queries.walk_cards(walk)
+    cards = place_index.walk_cards(walk)
     return render_template("planner/protocol.html", walk=walk, cards=cards, facts=queries.walk_facts(walk),
                            map=overview(walk, cards), labels=queries.category_labels([walk]),
                            contact=current_app.config.get("CONTACT_EMAIL"), now=utcnow())
