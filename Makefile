@@ -47,6 +47,10 @@ bench: $(VENV)/.installed-test
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/photos.py
 	$(BIN)/python benchmarks/clustering.py
+	$(BIN)/python benchmarks/maps.py
+	$(BIN)/python benchmarks/dashboard.py
+	$(BIN)/python benchmarks/planner_pages.py
+	$(BIN)/python benchmarks/api.py sqlite
 	$(BIN)/python benchmarks/load.py
 
 messages: $(VENV)/.installed
