@@ -19,7 +19,7 @@ from walkapp.permissions import AREA_ROLES
 _APP = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
 STAFF_AREAS = tuple(AREA_ROLES)
 # Routes outside the staff areas, each public on purpose (participants, the public, login itself).
-PUBLIC_ENDPOINT_PREFIXES = ("api.", "pages.", "open311.", "media.", "auth.", "static")
+PUBLIC_ENDPOINT_PREFIXES = ("api.", "pages.", "open311.", "media.", "auth.", "about.", "static")
 
 STAFF_RULES = sorted(
     ((rule.rule, method, rule.endpoint) for rule in _APP.url_map.iter_rules()

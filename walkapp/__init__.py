@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
 
-    from . import admin, auth, errors, leader, media, open311, planner, templating
+    from . import about, admin, auth, errors, leader, media, open311, planner, templating
     from .participant import api, pages
 
     @app.before_request
@@ -68,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(planner.bp)
     app.register_blueprint(open311.bp)
+    app.register_blueprint(about.bp)
 
     from . import cli, photostore, quota
 

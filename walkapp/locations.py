@@ -33,13 +33,15 @@ class ClusterReport:
 
     def summary(self) -> str:
         """One or two sentences for the leader, in their language."""
-        text = ngettext("%(pins)d punkter blev %(num)d plats", "%(pins)d punkter blev %(num)d platser",
-                        self.locations, pins=self.pins)
+        pins = ngettext("%(num)d punkt", "%(num)d punkter", self.pins)
+        text = ngettext("%(pins)s blev %(num)d plats", "%(pins)s blev %(num)d platser", self.locations, pins=pins)
         text += gettext(" (nya: %(new)d).", new=self.new)
         if self.joined_earlier:
-            text += " " + gettext("%(n)d platser fick punkter från en tidigare vandring.", n=self.joined_earlier)
+            text += " " + ngettext("En plats fick punkter från en tidigare vandring.",
+                                   "%(num)d platser fick punkter från en tidigare vandring.", self.joined_earlier)
         if self.unplaced:
-            text += " " + gettext("%(n)d punkter saknar plats på kartan och behöver placeras.", n=self.unplaced)
+            text += " " + ngettext("En punkt saknar plats på kartan och behöver placeras.",
+                                   "%(num)d punkter saknar plats på kartan och behöver placeras.", self.unplaced)
         return text
 
 

@@ -96,6 +96,8 @@ STATUS_STEPS = tuple(s.key for s in LOCATION_STATUS_SCALE if s.step)
 STATUSES_NEEDING_REASON = tuple(s.key for s in LOCATION_STATUS_SCALE if s.needs_reason)
 
 ROLES = {"admin": N_("Administratör"), "leader": N_("Vandringsledare"), "planner": N_("Planerare")}
+# What kind of responsible party a department or owner is.
+PARTY_KINDS = {"forvaltning": N_("Förvaltning"), "fastighetsagare": N_("Fastighetsägare"), "annan": N_("Annan")}
 
 # Join codes avoid characters that are easy to misread: 0/O, 1/I/L.
 JOIN_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

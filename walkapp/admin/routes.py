@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from .. import audit, vocab
+from .. import audit, audit_text, vocab
 from ..auth import MIN_PASSWORD, end_sessions, find_user
 from ..extensions import db
 from ..forms import choices
@@ -74,4 +74,4 @@ def update_user(user_id: int):
 def audit_log():
     """The latest changes across the app: who did what, when, and why."""
     page = db.paginate(select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()), per_page=100)
-    return render_template("admin/audit.html", page=page)
+    return render_template("admin/audit.html", page=page, entries=audit_text.describe(page.items))

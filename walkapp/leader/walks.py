@@ -87,6 +87,17 @@ def walk(walk_id: int):
     return render_template("leader/walk.html", walk=walk, figures=figures, transitions=lifecycle.next_states(walk))
 
 
+@bp.get("/walks/<id:walk_id>/status/<any(open, closed, draft):target>")
+def confirm_status(walk_id: int, target: str):
+    """Before closing, reopening or going back to draft: say what will happen, and ask."""
+    walk = led_walk(walk_id)
+    if target not in lifecycle.next_states(walk):
+        flash(_("Den ändringen går inte att göra nu."), "error")
+        return redirect(url_for("leader.walk", walk_id=walk.id))
+    return render_template("leader/confirm_status.html", walk=walk, target=target, figures=walk_figures(walk),
+                           late_hours=current_app.config["LATE_PIN_HOURS"])
+
+
 @bp.post("/walks/<id:walk_id>/status")
 def change_status(walk_id: int):
     """Open, close or reopen a walk. Closing builds its locations."""

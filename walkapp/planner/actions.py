@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import comments, place_index
+from .. import audit_text, comments, place_index
 from ..extensions import db
 from ..models import Pin
 from ..permissions import plans
@@ -35,17 +35,6 @@ def location(location_id: int):
     return _location_page(location, followup.Update())
 
 
-def event_labels() -> dict[str, str]:
-    """Readable names for what a history entry changed (by field, else by action)."""
-    return {
-        "status": _("Status"), "status_reason": _("Skäl (åtgärdas ej)"), "responsible": _("Ansvarig"),
-        "due_date": _("Klart senast"), "proposed_action": _("Förslag på åtgärd"),
-        "public_note": _("Offentlig kommentar"), "name": _("Namn"), "location_merged": _("Plats sammanslagen hit"),
-        "location_merged_away": _("Sammanslagen med en annan plats"), "location_split": _("Plats delad"),
-        "pin_moved": _("Punkt flyttad hit"),
-    }
-
-
 def _location_page(location, update: followup.Update, form=None, status: int = 200):
     def visible(pin):
         return plans(current_user, pin.walk)
@@ -53,8 +42,7 @@ def _location_page(location, update: followup.Update, form=None, status: int = 2
     card = queries.card(location, visible)
     return render_template(
         "planner/location.html", card=card, location=location, update=update, form=form or {},
-        event_labels=event_labels(),
-        parties=access.parties(), events=queries.history(location), walks=queries.location_walks(location, visible),
+        parties=access.parties(), events=audit_text.describe(queries.history(location)), walks=queries.location_walks(location, visible),
         back=local_path(request.args.get("next") or request.form.get("next")),
     ), status
 

@@ -8,12 +8,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import audit
-from ..vocab import N_
+from ..vocab import PARTY_KINDS
 from ..extensions import db
 from ..models import ResponsibleParty
 from . import access, bp
 
-KINDS = {"forvaltning": N_("Förvaltning"), "fastighetsagare": N_("Fastighetsägare"), "annan": N_("Annan")}
+KINDS = PARTY_KINDS
 DEFAULT_KIND = "forvaltning"
 
 

@@ -67,11 +67,33 @@ function save() {
   }
 }
 
-map.on("click", (e) => {
+// Put a corner, the circle's centre or a stop at a point: a click on the map, or the map's centre
+// (the crosshair) for those who move the map with the keyboard.
+function placeAt(latlng) {
+  const done = document.getElementById("map-done");
   if (tool === "stop") {
-    stops.push({ name: `${T.stop} ${stops.length + 1}`, lat: +e.latlng.lat.toFixed(6), lon: +e.latlng.lng.toFixed(6) });
+    const name = `${T.stop} ${stops.length + 1}`;
+    stops.push({ name, lat: +latlng.lat.toFixed(6), lon: +latlng.lng.toFixed(6) });
     tool = "area";
     document.getElementById("add-stop").setAttribute("aria-pressed", "false");
+    drawStops();
+    done.textContent = T.stopAdded.replace("{name}", name);
+  } else if (mode.value === "circle") {
+    lat.value = latlng.lat.toFixed(6);
+    lon.value = latlng.lng.toFixed(6);
+    done.textContent = T.centreSet;
+  } else {
+    vertices.push(latlng);
+    done.textContent = T.cornerAdded.replace("{n}", String(vertices.length));
+  }
+  save();
+  drawArea();
+}
+
+map.on("click", (e) => placeAt(e.latlng));
+document.getElementById("place-center").addEventListener("click", () => placeAt(map.getCenter()));
+
+document.getElementById("add-stop").setAttribute("aria-pressed", "false");
     drawStops();
   } else if (mode.value === "circle") {
     lat.value = e.latlng.lat.toFixed(6);

@@ -40,10 +40,16 @@ function upsert(pin) {
   marker.getElement()?.setAttribute("data-hidden", String(pin.hidden));
 }
 
+// The page's language decides which word goes with a number ("1 punkt", "2 punkter").
+const plural = new Intl.PluralRules(document.documentElement.lang || "sv");
+
 function renderSide(figures) {
   for (const [key, value] of Object.entries(figures)) {
     const node = document.querySelector(`[data-figure="${key}"]`);
     if (node) node.textContent = value;
+    const label = document.querySelector(`[data-figure-label="${key}"]`);
+    const words = T.figures && T.figures[key];
+    if (label && words) label.textContent = words[plural.select(value) === "one" ? 0 : 1];
   }
   const latest = [...pins.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
   document.getElementById("latest-comments").replaceChildren(

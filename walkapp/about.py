@@ -1,0 +1,20 @@
+"""Pages for every audience: the accessibility statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, render_template
+from flask_babel import format_date
+
+bp = Blueprint("about", __name__)
+
+# The day the statement was last reviewed against the pages (update it with the text).
+STATEMENT_REVIEWED = dt.date(2026, 11, 30)
+
+
+@bp.get("/tillganglighet")
+def accessibility():
+    """The accessibility statement (tillgänglighetsredogörelse, lag 2018:1937) and how to report a problem."""
+    return render_template("about/accessibility.html", contact=current_app.config.get("CONTACT_EMAIL"),
+                           reviewed=format_date(STATEMENT_REVIEWED, "long"))
