@@ -186,7 +186,7 @@ def test_offline_pins_wait_on_the_phone_and_arrive_once(server, phone, page, gua
     send(page)
     new_pin(page, "Mycket tryggt", ["Belysning"], photo=camera)
     send(page)
-    expect(page.get_by_text("2 punkter väntar på uppladdning.")).to_be_visible()
+    expect(page.locator("#net-status")).to_have_text("Offline · 2 punkter väntar")
 
     page.reload()
     expect(page.get_by_role("button", name="Markera här")).to_be_visible()

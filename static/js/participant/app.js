@@ -1,6 +1,6 @@
 // The walk page: the intro until the phone has joined, then the map with "Markera här", the pin
 // form, "Mina punkter" and the way without the map. Registers the service worker for offline use.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { page, session, join, isOnline } from "./api.js";
 import * as mapView from "./map.js";
 import { initForm, openNew, openNoMap, openEdit, moveTo, placing } from "./form.js";
@@ -13,25 +13,31 @@ const html = document.documentElement;
 let mapStarted = false;
 let toastTimer = null;
 
+/** A message that leaves by itself (longer texts stay a little longer). */
 function toast(text) {
   clearTimeout(toastTimer);
   $("toast").textContent = text;
-  toastTimer = setTimeout(() => { $("toast").textContent = ""; }, 6000);
+  toastTimer = setTimeout(() => { $("toast").textContent = ""; }, Math.min(9000, 3000 + 45 * text.length));
 }
 
-const GPS_TEXT = { wait: "gps_wait", denied: "gps_denied", unavailable: "gps_unavailable" };
+// The GPS state as a small chip over the map; what to do about it comes once as a toast.
+const GPS_CHIP = { wait: "gps_chip_wait", denied: "gps_chip_off", unavailable: "gps_chip_off" };
+const GPS_TEXT = { denied: "gps_denied", unavailable: "gps_unavailable" };
+let gpsState = null;
 function showGps(state) {
-  $("gps-status").textContent = GPS_TEXT[state] ? t(GPS_TEXT[state]) : "";
+  $("gps-status").textContent = GPS_CHIP[state] ? t(GPS_CHIP[state]) : "";
+  if (GPS_TEXT[state] && state !== gpsState) toast(t(GPS_TEXT[state]));
+  gpsState = state;
 }
 
 async function update() {
   const counts = await refresh();
   if (!counts) return;
-  const lines = [];
-  if (!isOnline()) lines.push(t("offline"));
-  if (counts.waiting === 1) lines.push(t("pending_one"));
-  else if (counts.waiting > 1) lines.push(t("pending_many", { n: counts.waiting }));
-  $("net-status").textContent = lines.join(" ");
+  const parts = [];
+  if (!isOnline()) parts.push(t("offline_chip"));
+  if (counts.waiting) parts.push(tn("waiting_chip", counts.waiting));
+  $("net-status").textContent = parts.join(" · ");
+  $("net-status").title = !isOnline() ? t("offline") : "";
 }
 
 /** Leaflet, loaded when the map is first shown: the intro does not need its 45 KB. */
@@ -144,7 +150,7 @@ async function installWorker() {
   }
 }
 
-initForm({ done: (text) => { toast(text); update(); } });
+initForm({ done: (text, clientId) => { if (clientId) mapView.flash(clientId); toast(text); update(); } });
 initMine({ edit: openEdit, toast: (text) => { toast(text); update(); }, sessionLost });
 outbox.onChange((report) => {
   if (report.sent && report.sent.length) toast(t("sent"));

@@ -19,7 +19,8 @@ const COMMENT_MAX = Number($("comment").maxLength);
 let state = null;
 let hooks = {};
 
-/** Wire the form; hooks.done(message) runs after a pin was kept, sent or changed. */
+/** Wire the form; hooks.done(message, clientId) runs after a pin was kept (with its client_id),
+ * sent or changed. */
 export function initForm(h) {
   hooks = h;
   chips.forEach((chip) => chip.addEventListener("click", () => {
@@ -242,7 +243,7 @@ async function keepNew(fields, photo) {
       return false;
     }
   }
-  hooks.done(isOnline() ? t("sending") : t("saved_waiting"));
+  hooks.done(isOnline() ? t("sending") : t("saved_waiting"), record.client_id);
   return true;
 }
 

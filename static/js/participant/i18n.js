@@ -7,3 +7,13 @@ export function t(key, params = {}) {
   if (typeof text !== "string") return key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
+
+const plurals = new Intl.PluralRules(document.documentElement.lang || "sv");
+
+/** The text for `key` with the count n in it, in the plural form the language uses for n. */
+export function tn(key, n, params = {}) {
+  const forms = key.split(".").reduce((node, part) => (node == null ? node : node[part]), strings);
+  if (!forms || typeof forms !== "object") return key;
+  const text = forms[plurals.select(n)] ?? forms.other;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name === "n" ? String(n) : name in params ? String(params[name]) : whole));
+}

@@ -5,7 +5,9 @@ import { page, walk } from "./api.js";
 
 // Leaflet is the global L, loaded by app.js just before the map is first drawn.
 const HEADER_PX = 52;
-let map, tiles, area, me, halo, draft, pinLayer;
+let map, tiles, area, me, halo, draft, pinLayer, ownLayer;
+let panned = null; // how far a sheet moved the map (a Leaflet point); undone when the sheet closes
+let fresh = { id: null, until: 0 }; // the pin just made (client_id), drawn with a pulse for a moment
 let fix = null; // the latest GPS position: {lat, lon, accuracy}
 let follow = true; // keep the map on the phone until the participant pans it
 let hold = false; // a sheet is open: the map must not move under the thumb
@@ -34,11 +36,14 @@ export function startMap(element, handlers) {
       .bindTooltip(label, { permanent: true, direction: "right", offset: [8, 0], className: "stop-label" })
       .addTo(map);
   }
+  // Layers bottom to top: others' pins, the phone's position, one's own pins (a pin made where one
+  // stands must not hide under the position dot), the new pin being placed (a marker, above all).
+  map.createPane("me").style.zIndex = 450;
+  map.createPane("own").style.zIndex = 460;
   pinLayer = L.layerGroup().addTo(map);
+  ownLayer = L.layerGroup().addTo(map);
   if (shownPins.length) showPins(shownPins);
   mapReady();
-  // The phone's own position stays visible on top of the pins made where one stands.
-  map.createPane("me").style.zIndex = 450;
   map.on("click", (e) => on.tap(e.latlng));
   map.on("dragstart", () => { follow = false; });
   watchPosition();
@@ -73,11 +78,33 @@ function located(position) {
 /** The latest GPS position, or null before the first fix. */
 export const position = () => fix;
 
-/** The middle of what the map shows (where a pin goes without GPS). */
+/** Where a pin goes without GPS: the middle of what the map shows when that is inside the walk's
+ * area, else the point of the area nearest to it (so the pin can be sent as it is). */
 export function centre() {
-  if (!map) return { lat: walk.center.lat, lon: walk.center.lon };
-  const c = map.getCenter();
-  return { lat: c.lat, lon: c.lng };
+  const c = map ? map.getCenter() : { lat: walk.center.lat, lng: walk.center.lon };
+  if (insideArea(c.lat, c.lng)) return { lat: c.lat, lon: c.lng };
+  return nearestInside(c.lat, c.lng);
+}
+
+/** A point inside the area near (lat, lon): the walk's centre or a stop when inside, else the
+ * nearest of a grid over the area's bounds. */
+function nearestInside(lat, lon) {
+  const candidates = [{ lat: walk.center.lat, lon: walk.center.lon }, ...walk.stops.map((s) => ({ lat: s.lat, lon: s.lon }))];
+  const polygons = walk.area.type === "Polygon" ? [walk.area.coordinates] : walk.area.coordinates;
+  const xs = polygons.flatMap((p) => p[0].map((c) => c[0]));
+  const ys = polygons.flatMap((p) => p[0].map((c) => c[1]));
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const steps = 24;
+  for (let i = 1; i < steps; i++) {
+    for (let j = 1; j < steps; j++) candidates.push({ lat: y0 + ((y1 - y0) * i) / steps, lon: x0 + ((x1 - x0) * j) / steps });
+  }
+  const inside = candidates.filter((p) => insideArea(p.lat, p.lon));
+  const scale = Math.cos((lat * Math.PI) / 180);
+  const distance = (p) => (p.lat - lat) ** 2 + ((p.lon - lon) * scale) ** 2;
+  // The walk's own centre or a stop wins when it is inside: a place the youths recognise.
+  const named = inside.slice(0, 1 + walk.stops.length);
+  const pool = named.length ? named : inside;
+  return pool.length ? pool.reduce((a, b) => (distance(b) < distance(a) ? b : a)) : { lat: walk.center.lat, lon: walk.center.lon };
 }
 
 // The new pin's marker: a drawn pin (no image files to download), tip at the bottom.
@@ -119,16 +146,31 @@ export function reveal(lat, lon, coveredPx) {
     ready.then(() => reveal(lat, lon, coveredPx));
     return;
   }
+  map.stop();  // a fling still gliding would carry the pin away again
   const size = map.getSize();
   const point = map.latLngToContainerPoint([lat, lon]);
   const middle = L.point(size.x / 2, (HEADER_PX + size.y - coveredPx) / 2);
-  map.panBy(point.subtract(middle), { animate: false });
+  const offset = point.subtract(middle).round();
+  map.panBy(offset, { animate: false });
+  panned = panned ? panned.add(offset) : offset;
 }
 
-/** While a sheet is open the map stays where it is; "Markera här" turns following on again. */
+/** While a sheet is open the map stays where it is; "Markera här" turns following on again. When
+ * the sheet closes, the map goes back to where it was before the sheet moved it. */
 export function holdStill(value) {
   hold = value;
   if (value) follow = true;
+  else if (panned && map) {
+    map.panBy(panned.multiplyBy(-1), { animate: false });
+    panned = null;
+  }
+}
+
+/** Draw the pin made just now (by its client_id) with a pulse, so the youth sees it land. */
+export function flash(clientId) {
+  fresh = { id: clientId, until: Date.now() + 4000 };
+  showPins(shownPins);
+  setTimeout(() => showPins(shownPins), 4100);
 }
 
 /** Show the pins: [{lat, lon, rating, own, waiting, key}]; tapping one reports it through handlers.pin. */
@@ -137,11 +179,15 @@ export function showPins(pins) {
   shownPins = pins;
   if (!pinLayer) return;  // the map is still loading: startMap draws them
   pinLayer.clearLayers();
+  ownLayer.clearLayers();
+  const pulsing = Date.now() < fresh.until ? fresh.id : null;
   for (const pin of pins) {
+    const isNew = pin.own && pulsing && pin.clientId === pulsing;
     const style = pin.own
-      ? { radius: 11, weight: 3, color: "#111", fillColor: ratingColour(pin.rating), fillOpacity: 1, dashArray: pin.waiting ? "4 4" : null }
+      ? { pane: "own", radius: 11, weight: 3, color: "#111", fillColor: ratingColour(pin.rating), fillOpacity: 1,
+          dashArray: pin.waiting ? "4 4" : null, className: isNew ? "pin-new" : "" }
       : { radius: 7, weight: 2, color: "#fff", fillColor: ratingColour(pin.rating), fillOpacity: 0.8 };
-    L.circleMarker([pin.lat, pin.lon], style).on("click", () => on.pin(pin)).addTo(pinLayer);
+    L.circleMarker([pin.lat, pin.lon], style).on("click", () => on.pin(pin)).addTo(pin.own ? ownLayer : pinLayer);
   }
 }
 

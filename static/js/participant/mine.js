@@ -56,7 +56,7 @@ function fromRecord(record) {
   const f = record.fields;
   const stop = f.stop ? stopsByName[f.stop] : null;
   return {
-    key: record.client_id, target: { record }, own: true, waiting: record.state !== "failed",
+    key: record.client_id, clientId: record.client_id, target: { record }, own: true, waiting: record.state !== "failed",
     state: record.state === "failed" ? "failed" : "waiting", error: record.error,
     rating: Number(f.rating), categories: f.categories || [], comment: f.comment,
     stop: f.stop, words: f.place_description,
@@ -67,7 +67,7 @@ function fromRecord(record) {
 
 function fromPin(pin) {
   return {
-    key: "pin-" + pin.id, target: { pin }, own: true, waiting: false, state: pin.hidden ? "hidden" : "sent",
+    key: "pin-" + pin.id, clientId: pin.client_id, target: { pin }, own: true, waiting: false, state: pin.hidden ? "hidden" : "sent",
     rating: pin.rating, categories: pin.categories, comment: pin.comment,
     stop: pin.stop_name, words: pin.unplaced ? pin.place_description : null,
     lat: pin.unplaced ? null : pin.lat, lon: pin.unplaced ? null : pin.lon,
