@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import threading
 import uuid
 
@@ -58,7 +59,7 @@ def test_openapi_documents_every_api_route(app):
     documented = {path for path in openapi_document()["paths"]}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1/"):
-            path = rule.rule.removeprefix("/api/v1").replace("<id:pin_id>", "{pin_id}").replace("<join_code>", "{join_code}")
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             assert path in documented, rule.rule
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert method.lower() in openapi_document()["paths"][path], (method, rule.rule)

@@ -53,6 +53,7 @@ class LocationRow:
     walks: tuple[str, ...] = ()
     # Moderated words of the youths; CSV only (a staff tool), never in GeoJSON.
     comments: tuple[str, ...] = field(default=())
+    agreements: int = 0  # others who said "Jag håller med" about a pin here
 
 
 def neutralise(text: str) -> str:
@@ -99,7 +100,7 @@ def csv_row(row: LocationRow, local) -> list:
     """A location's cells, in the order of the header the view writes; `local` turns UTC into local time."""
     return [
         row.id, row.priority, row.name, row.status_label, row.status_reason, row.responsible, row.due_date,
-        row.proposed_action, row.public_note, row.pins, row.people, row.mean_rating, row.unsafe_share,
+        row.proposed_action, row.public_note, row.pins, row.agreements, row.people, row.mean_rating, row.unsafe_share,
         ", ".join(f"{row.category_names.get(k, k)} ({n})" for k, n in row.categories.items()), row.priority_reasons,
         local(row.first_reported), local(row.last_reported), " | ".join(row.walks),
         # Each comment on its own line, each neutralised: a later line must not look like a formula either.
@@ -126,6 +127,7 @@ def feature(row: LocationRow) -> dict:
             "priority_reasons": row.priority_reasons,
             "due_date": row.due_date.isoformat() if row.due_date else None,
             "pin_count": row.pins,
+            "agreements": row.agreements,
             "people": row.people,
             "mean_rating": round(row.mean_rating, 2),
             "unsafe_share": round(row.unsafe_share, 3),

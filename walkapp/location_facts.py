@@ -46,13 +46,23 @@ class PinFact:
     comment: str | None = None
     has_photo: bool = False
     created_at: dt.datetime | None = None
+    agrees: bool = False  # an agreement with a pin ("Jag håller med"), at the pin's place, not a pin
+
+
+def agreement_fact(pin: PinFact, author: str, rating: int | None, comment: str | None,
+                   created_at: dt.datetime | None) -> PinFact:
+    """Another participant's voice on a pin: the pin's place, categories and light, its own rating
+    (or the pin's when the youth kept it) and words."""
+    return PinFact(id=pin.id, walk_id=pin.walk_id, author=author, rating=rating if rating is not None else pin.rating,
+                   categories=pin.categories, light=pin.light, lat=pin.lat, lon=pin.lon, comment=comment,
+                   created_at=created_at, agrees=True)
 
 
 @dataclass(frozen=True)
 class Figures:
     """A location's derived figures."""
 
-    pin_count: int
+    pin_count: int  # pins only; agreements are counted apart but weigh in everything else
     people: int
     mean_rating: float
     unsafe_share: float
@@ -60,6 +70,7 @@ class Figures:
     light_counts: dict[str, int]
     first: dt.datetime | None
     last: dt.datetime | None
+    agreements: int = 0
 
     @property
     def only_safe(self) -> bool:
@@ -83,16 +94,19 @@ class Counted(Protocol):
     categories: Sequence[str]
     light: str | None
     created_at: dt.datetime | None
+    agrees: bool
 
 
 def figures(pins: Sequence[Counted]) -> Figures:
-    """Count and average a location's pins."""
+    """Count and average a location's voices: its pins and the agreements with them."""
     n = len(pins)
+    agreements = sum(p.agrees for p in pins)
     cats: Counter[str] = Counter(c for p in pins for c in p.categories)
     lights: Counter[str] = Counter(p.light for p in pins if p.light)
     times = [p.created_at for p in pins if p.created_at]
     return Figures(
-        pin_count=n,
+        pin_count=n - agreements,
+        agreements=agreements,
         people=len({p.author for p in pins}),
         mean_rating=sum(p.rating for p in pins) / n if n else 0.0,
         unsafe_share=sum(p.rating in vocab.UNSAFE_RATINGS for p in pins) / n if n else 0.0,

@@ -121,6 +121,16 @@ def visible_pins(location: Location) -> list[Pin]:
     return [p for p in location.pins if not p.hidden]
 
 
+def voices(pins: list[Pin]) -> list[location_facts.PinFact]:
+    """What a place's figures and priority count: its pins, and the agreements with them that a
+    leader has not hidden."""
+    out = facts(pins)
+    for pin, fact in zip(pins, list(out)):
+        out.extend(location_facts.agreement_fact(fact, f"p:{a.participant_id}", a.rating, a.comment, a.created_at)
+                   for a in pin.agreements if not a.hidden)
+    return out
+
+
 def facts(pins: list[Pin]) -> list[location_facts.PinFact]:
     """The plain records location_facts works on."""
     return [
@@ -158,7 +168,7 @@ def refresh(location: Location) -> bool:
             return True
         db.session.delete(location)
         return False
-    pin_facts = facts(pins)
+    pin_facts = voices(pins)
     lat = [p.lat for p in pins]
     lon = [p.lon for p in pins]
     location.lat, location.lon = clustering.centroid(lat, lon)
@@ -345,7 +355,7 @@ def per_walk(location: Location) -> list[dict]:
         by_walk.setdefault(pin.walk_id, []).append(pin)
     rows = []
     for walk_id, pins in by_walk.items():
-        f = location_facts.figures(facts(pins))
+        f = location_facts.figures(voices(pins))
         rows.append({"walk": pins[0].walk, "pins": f.pin_count, "people": f.people,
                      "mean_rating": f.mean_rating, "unsafe_share": f.unsafe_share})
     return sorted(rows, key=lambda r: (r["walk"].starts_at or r["walk"].created_at, r["walk"].id))

@@ -274,19 +274,59 @@ class Pin(db.Model):
     client_fingerprint: Mapped[str | None] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_reason: Mapped[str | None] = mapped_column(Text)
+    # "Oro – behöver åtgärd": what the youth told may be about abuse, a threat or self-harm. Such a
+    # pin is hidden (never published) and listed apart for the adults to act on; set when and by whom.
+    concern_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    concern_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), index=True)
     # Staff moved this pin to its location by hand: clustering never moves it again.
     location_locked: Mapped[bool] = mapped_column(Boolean, default=False)
 
     walk: Mapped[Walk] = relationship(back_populates="pins")
     participant: Mapped[Participant | None] = relationship()
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     location: Mapped[Location | None] = relationship(back_populates="pins")
     photo: Mapped[Photo | None] = relationship(back_populates="pin", cascade="all, delete-orphan", uselist=False)
+    # Loaded with the pins (one more query per batch, not one per pin): the figures count them.
+    agreements: Mapped[list[Agreement]] = relationship(back_populates="pin", cascade="all, delete-orphan",
+                                                       passive_deletes=True, order_by="Agreement.id", lazy="selectin")
 
     @property
     def is_unsafe(self) -> bool:
         return self.rating in vocab.UNSAFE_RATINGS
+
+
+class Agreement(db.Model):
+    """"Jag håller med": another participant says a pin is their place and feeling too. Its own record
+    pointing at the pin (not a copy): a voice in the place's figures, with its own rating and words
+    when the youth gave them (else the pin's rating counts)."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (
+        UniqueConstraint("walk_id", "client_id"),
+        UniqueConstraint("pin_id", "participant_id"),
+        CheckConstraint("rating IS NULL OR " + vocab.RATING_CHECK, name="rating"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
+    pin_id: Mapped[int] = mapped_column(ForeignKey("pins.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    # The phone's UUID for this agreement, its idempotency key as for pins.
+    client_id: Mapped[str] = mapped_column(String(64))
+    rating: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    comment_approved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    pin: Mapped[Pin] = relationship(back_populates="agreements")
+    participant: Mapped[Participant] = relationship()
+
+    @property
+    def felt(self) -> int:
+        """The rating this voice counts with: its own, or the pin's."""
+        return self.rating if self.rating is not None else self.pin.rating
 
 
 class Photo(db.Model):

@@ -84,6 +84,22 @@ def openapi_document() -> dict:
             "place_description": nullable_str,
             "hidden": {"type": "boolean", "description": "Hidden by the walk leader."},
             "photo": photo,
+            "agreements": {"type": "integer", "minimum": 0, "description": "How many others said \"Jag håller med\" (in the list of pins only)."},
+            "agreed": {"oneOf": [{"$ref": "#/components/schemas/Agreement"}, {"type": "null"}],
+                       "description": "Your own agreement with this pin (in the list of pins only)."},
+        },
+        "additionalProperties": False,
+    }
+    agreement = {
+        "type": "object",
+        "required": ["id", "client_id", "pin_id", "rating", "comment", "created_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "client_id": {"type": "string"},
+            "pin_id": {"type": "integer"},
+            "rating": {"type": ["integer", "null"], "enum": [*sorted(vocab.RATINGS), None], "description": "Null: the pin's rating counts."},
+            "comment": {"type": ["string", "null"]},
+            "created_at": {"type": "string", "format": "date-time"},
         },
         "additionalProperties": False,
     }
@@ -124,7 +140,11 @@ def openapi_document() -> dict:
     update_json = {"type": "object", "description": json_only, "minProperties": 1,
                    "properties": {**changeable, "remove_photo": {"type": "boolean"}}}
     update_form = {"type": "object", "minProperties": 1, "properties": {**update_json["properties"], "photo": _PHOTO}}
+    new_agreement = {"type": "object", "required": ["client_id"],
+                     "properties": {"client_id": client_id, "rating": _PIN_FIELDS["rating"] | {"type": ["integer", "null"], "enum": [*sorted(vocab.RATINGS), None]},
+                                    "comment": _PIN_FIELDS["comment"]}}
     code_param = {"name": "join_code", "in": "path", "required": True, "schema": {"type": "string"}}
+    agreement_param = {"name": "agreement_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     pin_param = {"name": "pin_id", "in": "path", "required": True, "schema": {"type": "integer"}}
     bearer = [{"participantToken": []}]
     return {
@@ -146,6 +166,8 @@ def openapi_document() -> dict:
                 },
                 "Walk": walk,
                 "Pin": pin,
+                "Agreement": agreement,
+                "NewAgreement": new_agreement,
                 "Joined": {
                     "type": "object",
                     "required": ["token", "walk"],
@@ -249,6 +271,47 @@ def openapi_document() -> dict:
                         "401": _error("No valid token (checked before the pin is looked up)."),
                         "403": _error("Not your pin, or the leader blocked this participant."),
                         "404": _error("No such pin."),
+                        "409": _error("The walk is closed."),
+                        "429": _error("Too many changes a minute."),
+                    },
+                },
+            },
+            "/walks/{join_code}/pins/{pin_id}/agreements": {
+                "post": {
+                    "summary": "Jag håller med: agree with another participant's pin",
+                    "description": "Only when the walk shares pins between participants. Optionally with your own rating "
+                                   "(else the pin's counts) and words, read by a leader before they go public. The same "
+                                   "client_id again returns 200 with the agreement already stored. Pins and agreements "
+                                   "count together against a participant's cap.",
+                    "parameters": [code_param, pin_param],
+                    "security": bearer,
+                    "requestBody": {"required": True, "content": {
+                        "multipart/form-data": {"schema": {"$ref": "#/components/schemas/NewAgreement"}},
+                        "application/json": {"schema": {"$ref": "#/components/schemas/NewAgreement"}},
+                    }},
+                    "responses": {
+                        "201": _json("Agreement", "Stored."),
+                        "200": _json("Agreement", "Already stored under this client_id."),
+                        "400": _error("A field is missing or wrong; nothing was stored."),
+                        "401": _error("No token, or not a token of this walk."),
+                        "403": _error("The leader blocked this participant."),
+                        "404": _error("No walk with that code, or no pin of it the participant can see."),
+                        "409": _error("The walk is not open; your own pin (own_pin); you already agree (already_agreed); the client_id belongs to another agreement (client_id_conflict); or the cap is reached (pin_cap_reached)."),
+                        "415": _error("Neither multipart/form-data nor JSON."),
+                        "429": _error("Too many a minute from this participant or for this walk."),
+                    },
+                },
+            },
+            "/agreements/{agreement_id}": {
+                "delete": {
+                    "summary": "Take your agreement back while the walk is open",
+                    "parameters": [agreement_param],
+                    "security": bearer,
+                    "responses": {
+                        "204": {"description": "Taken back."},
+                        "401": _error("No valid token (checked before the agreement is looked up)."),
+                        "403": _error("Not yours, or the leader blocked this participant."),
+                        "404": _error("No such agreement."),
                         "409": _error("The walk is closed."),
                         "429": _error("Too many changes a minute."),
                     },

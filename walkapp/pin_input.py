@@ -277,6 +277,11 @@ def parse_new_pin(form: Form, rules: WalkRules) -> dict:
     return values
 
 
+def parse_agreement(form: Form) -> dict:
+    """An agreement ("Jag håller med"): optionally its own rating and words."""
+    return {"rating": rating(form, required=False), "comment": comment(form)}
+
+
 def parse_pin_update(form: Form, rules: WalkRules) -> dict:
     """Only the fields that were sent, checked like a new pin's."""
     values = position(form, rules, required=False)

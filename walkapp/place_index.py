@@ -12,6 +12,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sqlalchemy import Text, and_, case, cast, func, select
 from sqlalchemy.orm import joinedload
@@ -19,7 +20,7 @@ from sqlalchemy.orm import joinedload
 from . import location_facts, vocab
 from .extensions import db
 from .filters import Filters
-from .models import Location, Photo, Pin, Walk
+from .models import Agreement, Location, Photo, Pin, Walk
 from .places import Card
 
 PAGE_SIZE = 50
@@ -60,6 +61,7 @@ class PinView:
     photo: PhotoView | None = None
     hidden: bool = False
     location_id: int | None = field(default=None)
+    agrees: ClassVar[bool] = False
 
     @property
     def author(self) -> str:
@@ -164,17 +166,18 @@ def cards_for(ids: Sequence[int], pin_ok: Callable[[PinView], bool] | None = Non
     places = {loc.id: loc for loc in db.session.scalars(
         select(Location).where(Location.id.in_(ids)).options(joinedload(Location.responsible)))}
     pins = _pin_rows(ids, any_walk)
+    agreements = _agreement_rows(ids)
     out = []
     for location_id in ids:
         location = places[location_id]
         rows = pins.get(location_id, [])
         shown = [p for p in rows if (pin_ok(p) if pin_ok else p.walk.published_at is not None)]
-        figures = location_facts.figures(shown)
+        figures = location_facts.figures(_voices(shown, agreements))
         published = [p for p in rows if p.walk.published_at is not None]
         if published == shown and len({p.walk_id for p in shown}) == 1:
             history = [_walk_row(shown[0].walk, figures)]  # one walk: its figures are the card's
         else:
-            history = _per_walk(published)
+            history = _per_walk(_voices(published, agreements))
         out.append(Card(location, shown, figures, history))
     return out
 
@@ -203,6 +206,26 @@ def _pin_rows(ids: Sequence[int], any_walk: bool) -> dict[int, list[PinView]]:
                                              lat, lon, comment, bool(approved), created, walk, photo,
                                              location_id=location_id))
     return grouped
+
+
+def _agreement_rows(ids: Sequence[int]) -> dict[int, list[tuple]]:
+    """The agreements a leader has not hidden with the pins of these places, by pin."""
+    query = (select(Agreement.pin_id, Agreement.participant_id, Agreement.rating, Agreement.comment, Agreement.created_at)
+             .join(Pin, Pin.id == Agreement.pin_id)
+             .where(Pin.location_id.in_(ids), Agreement.hidden.is_(False)).order_by(Agreement.id))
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    for pin_id, *rest in db.session.execute(query):
+        grouped[pin_id].append(rest)
+    return grouped
+
+
+def _voices(pins: list[PinView], agreements: dict[int, list[tuple]]) -> list:
+    """The pins and the agreements with them: what figures count (see locations.voices)."""
+    out: list = list(pins)
+    for pin in pins:
+        for participant_id, rating, comment, created in agreements.get(pin.id, ()):
+            out.append(location_facts.agreement_fact(pin, f"p:{participant_id}", rating, comment, created))
+    return out
 
 
 def _per_walk(pins: list[PinView]) -> list[dict]:

@@ -16,7 +16,7 @@ from . import locations as locs
 from . import location_facts, maps, vocab
 from .extensions import db
 from .filters import Filters
-from .models import AuditEvent, Location, Photo, Pin, Walk
+from .models import Agreement, AuditEvent, Location, Photo, Pin, Walk
 from .permissions import planner_photo, shown_to_planners
 
 
@@ -87,7 +87,7 @@ def card(location: Location, pin_ok: Callable[[Pin], bool] = lambda p: is_publis
     """The location's figures from the pins a viewer may see (visible, and accepted by pin_ok)."""
     pins = [p for p in locs.visible_pins(location) if pin_ok(p)]
     history = [row for row in locs.per_walk(location) if is_published(row["walk"])]
-    return Card(location, pins, location_facts.figures(locs.facts(pins)), history)
+    return Card(location, pins, location_facts.figures(locs.voices(pins)), history)
 
 
 def _location_query():
@@ -130,12 +130,19 @@ def walk_facts(walk: Walk) -> dict:
         select(Pin.id, Pin.participant_id, Pin.user_id, Pin.rating, Pin.categories, Pin.light, Pin.lat, Pin.lon,
                Pin.comment, Photo.id.is_not(None), Pin.created_at)
         .outerjoin(Photo, Photo.pin_id == Pin.id).where(Pin.walk_id == walk.id, Pin.hidden.is_(False)))
-    f = location_facts.figures([
-        location_facts.PinFact(id=pin_id, walk_id=walk.id, author=f"p:{participant}" if participant else f"u:{user}",
-                               rating=rating, categories=tuple(categories or ()), light=light, lat=lat, lon=lon,
-                               comment=comment, has_photo=bool(has_photo), created_at=created)
-        for pin_id, participant, user, rating, categories, light, lat, lon, comment, has_photo, created in rows])
-    return {"pins": f.pin_count, "people": f.people, "unsafe": round(f.unsafe_share * f.pin_count),
+    pins = {pin_id: location_facts.PinFact(
+                id=pin_id, walk_id=walk.id, author=f"p:{participant}" if participant else f"u:{user}", rating=rating,
+                categories=tuple(categories or ()), light=light, lat=lat, lon=lon, comment=comment,
+                has_photo=bool(has_photo), created_at=created)
+            for pin_id, participant, user, rating, categories, light, lat, lon, comment, has_photo, created in rows}
+    agreements = db.session.execute(
+        select(Agreement.pin_id, Agreement.participant_id, Agreement.rating, Agreement.comment, Agreement.created_at)
+        .where(Agreement.walk_id == walk.id, Agreement.hidden.is_(False)))
+    voices = list(pins.values()) + [
+        location_facts.agreement_fact(pins[pin_id], f"p:{participant}", rating, comment, created)
+        for pin_id, participant, rating, comment, created in agreements if pin_id in pins]
+    f = location_facts.figures(voices)
+    return {"pins": f.pin_count, "agreements": f.agreements, "people": f.people, "unsafe": sum(p.rating in vocab.UNSAFE_RATINGS for p in pins.values()),
             "categories": f.category_counts, "lights": f.light_counts}
 
 

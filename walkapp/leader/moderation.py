@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from .. import audit, comments, locations
 from ..extensions import db
-from ..models import Participant, Pin, utcnow
+from ..models import Agreement, Participant, Pin, utcnow
 from ..staff import led_walk
 from . import bp
 from .live import participant_numbers, staff_pin_json
@@ -148,6 +148,12 @@ def block_author(pin_id: int, action: str):
             other.hidden, other.hidden_reason = True, reason
             if other.location is not None:
                 touched.add(other.location)
+        # Their agreements with others' pins stop counting too.
+        for agreement in db.session.scalars(select(Agreement).where(Agreement.participant_id == participant.id,
+                                                                     Agreement.hidden.is_(False))):
+            agreement.hidden = True
+            if agreement.pin.location is not None:
+                touched.add(agreement.pin.location)
         db.session.flush()
         for location in touched:
             locations.refresh(location)

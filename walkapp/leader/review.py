@@ -55,7 +55,7 @@ def review(walk_id: int):
         pins = [p for p in counted if p.walk_id == walk.id or leads(current_user, p.walk)]
         rows.append({
             "location": location,
-            "figures": location_facts.figures(locations.facts(counted)),
+            "figures": location_facts.figures(locations.voices(counted)),
             "pins": sorted(pins, key=lambda p: (p.rating, p.id)),
             "history": locations.per_walk(location),
         })

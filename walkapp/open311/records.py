@@ -65,7 +65,7 @@ def service_requests(photo_url: Callable[[int], str], status_labels: dict[str, s
 
 def _request(location: Location, pins: list[Pin], labels: dict[str, str], status_labels: dict[str, str],
              photo_url: Callable[[int], str], closed_at) -> georeport.ServiceRequest:
-    figures = location_facts.figures(locs.facts(pins))
+    figures = location_facts.figures(locs.voices(pins))
     code = figures.dominant_category or "annat"
     # Whole seconds, as the datetimes are written: a client's bound equal to a shown time must match.
     requested = (figures.first or location.created_at).replace(microsecond=0)

@@ -15,7 +15,7 @@ from .. import lifecycle, photos, pin_input, pinstore, quota, vocab
 from ..errors import ApiError, checked
 from ..db import will_write
 from ..extensions import csrf, db, limiter
-from ..models import Participant, Pin, Walk, hash_token, utcnow
+from ..models import Agreement, Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
 from ..timefmt import iso_utc
 from ..tokens import bearer_token, participant_for
@@ -252,7 +252,9 @@ def join(join_code: str):
 # In one query: a pin already stored under this client_id, and how many pins the participant has.
 _EXISTING_AND_COUNT = select(
     select(Pin.id).where(Pin.walk_id == bindparam("walk_id"), Pin.client_id == bindparam("client_id")).scalar_subquery(),
-    select(func.count()).select_from(Pin).where(Pin.participant_id == bindparam("participant_id")).scalar_subquery(),
+    # Pins and agreements count together against the cap.
+    select(func.count()).select_from(Pin).where(Pin.participant_id == bindparam("participant_id")).scalar_subquery()
+    + select(func.count()).select_from(Agreement).where(Agreement.participant_id == bindparam("participant_id")).scalar_subquery(),
 )
 
 
@@ -283,7 +285,7 @@ def create_pin(join_code: str):
     late = lifecycle.takes_late_pin(walk, values["taken_at"], values["clock_unreliable"], now, grace)
     if not late:
         require_open(walk)
-    _check_cap(own_pins)
+    check_cap(own_pins)
     walk_id, participant_id, walk_light = walk.id, participant.id, walk.light
     # End the reading transaction: the write below begins its own with the write lock (SQLite
     # cannot turn a reader into a writer once another phone has written). The photo is decoded and
@@ -317,7 +319,7 @@ def create_pin(join_code: str):
     return jsonify(body), 201
 
 
-def _check_cap(count: int) -> None:
+def check_cap(count: int) -> None:
     cap = current_app.config["MAX_PINS_PER_PARTICIPANT"]
     if count >= cap:
         raise ApiError(409, "pin_cap_reached", gettext("Du har satt ut %(max)d punkter, det är max i en vandring. Prata med ledaren om du har fler.", max=cap))
@@ -346,7 +348,16 @@ def list_pins(join_code: str):
     else:
         query = query.where(Pin.participant_id == participant.id)
     pins = db.session.scalars(query.order_by(Pin.created_at, Pin.id)).all()
-    return jsonify({"pins": [pin_json(p, own=p.participant_id == participant.id) for p in pins]})
+    from . import agreements  # its routes build on this module's
+
+    agreed = agreements.pin_agreements(pins, participant)
+    out = []
+    for p in pins:
+        body = pin_json(p, own=p.participant_id == participant.id)
+        count, mine = agreed[p.id]
+        body.update(agreements=count, agreed=agreements.agreement_json(mine) if mine else None)
+        out.append(body)
+    return jsonify({"pins": out})
 
 
 @bp.patch("/pins/<id:pin_id>")

@@ -24,7 +24,7 @@ def location_row(card: queries.Card, labels: dict[str, str]) -> exports.Location
         status_label=_(vocab.LOCATION_STATUSES[loc.status]), status_reason=loc.status_reason,
         responsible=loc.responsible.name if loc.responsible else None, proposed_action=loc.proposed_action,
         public_note=loc.public_note, priority=loc.priority, priority_reasons=loc.priority_reasons,
-        due_date=loc.due_date, pins=f.pin_count, people=f.people, mean_rating=f.mean_rating,
+        due_date=loc.due_date, pins=f.pin_count, agreements=f.agreements, people=f.people, mean_rating=f.mean_rating,
         unsafe_share=f.unsafe_share, categories=f.category_counts, main_category=f.dominant_category,
         category_names={k: labels.get(k, k) for k in f.category_counts},
         first_reported=f.first, last_reported=f.last,
@@ -36,7 +36,7 @@ def location_row(card: queries.Card, labels: dict[str, str]) -> exports.Location
 def csv_header() -> list[str]:
     """The CSV's column names, in the order of exports.csv_row."""
     return [_("Id"), _("Prioritet"), _("Plats"), _("Status"), _("Skäl (åtgärdas ej)"), _("Ansvarig"),
-            _("Klart senast"), _("Förslag på åtgärd"), _("Offentlig kommentar"), _("Punkter"), _("Personer"),
+            _("Klart senast"), _("Förslag på åtgärd"), _("Offentlig kommentar"), _("Punkter"), _("Håller med"), _("Personer"),
             _("Medelbetyg (1–4)"), _("Andel otrygga"), _("Kategorier"), _("Varför prioriteten"),
             _("Först rapporterad"), _("Senast rapporterad"), _("Vandringar"), _("Ungdomarnas kommentarer"),
             _("Latitud"), _("Longitud")]
