@@ -97,7 +97,7 @@ def test_open_walk_shows_the_intro_and_the_app(client, make_walk):
     assert page.has_text("Du är anonym.")
     assert page.has_text("Fotografera platser, inte människor.")
     assert page.has_text("Resultatet ser du här, på samma länk.")
-    assert page.has_text("Är du under 13 år är du med tillsammans med ledaren, som har dina vårdnadshavares samtycke.")
+    assert page.has_text("Är du under 13? Då går du med i ledarens grupp, och ledaren har fått okej från dina föräldrar.")
     assert [b for b in page.all("button", id="start")]
     assert page.json["page-data"]["walk"]["code"] == code
     assert page.json["page-data"]["tiles"]["url"] == "/test-tiles/{z}/{x}/{y}.png"

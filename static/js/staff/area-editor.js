@@ -93,18 +93,6 @@ function placeAt(latlng) {
 map.on("click", (e) => placeAt(e.latlng));
 document.getElementById("place-center").addEventListener("click", () => placeAt(map.getCenter()));
 
-document.getElementById("add-stop").setAttribute("aria-pressed", "false");
-    drawStops();
-  } else if (mode.value === "circle") {
-    lat.value = e.latlng.lat.toFixed(6);
-    lon.value = e.latlng.lng.toFixed(6);
-  } else {
-    vertices.push(e.latlng);
-  }
-  save();
-  drawArea();
-});
-
 document.getElementById("add-stop").addEventListener("click", (e) => {
   tool = tool === "stop" ? "area" : "stop";
   e.currentTarget.setAttribute("aria-pressed", String(tool === "stop"));
