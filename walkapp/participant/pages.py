@@ -41,6 +41,7 @@ SHELL_FILES = (
     "js/participant/queue.js",
     "js/participant/joined.js",
     *APP_MODULES,
+    "js/participant/agree.js",  # loaded when first needed, kept for offline use all the same
     "manifest.webmanifest",
     "icons/icon-maskable-192.png",
 )
@@ -97,6 +98,8 @@ def walk_app(walk: Walk):
             "pins": url_for("api.list_pins", join_code=walk.join_code),
             # A pin's own address is this prefix followed by its id.
             "pin": url_for("api.update_pin", pin_id=0)[:-1],
+            # An agreement's address ("Jag håller med"), the same way.
+            "agreement": url_for("api.take_back", agreement_id=0)[:-1],
             "sw": url_for("pages.service_worker"),
             "leafletJs": url_for("static", filename="vendor/leaflet/leaflet.js"),
             "leafletCss": url_for("static", filename="vendor/leaflet/leaflet.css"),

@@ -4,9 +4,9 @@ import { t, tn } from "./i18n.js";
 import { page, session, join, isOnline } from "./api.js";
 import * as mapView from "./map.js";
 import { initForm, openNew, openNoMap, openEdit, moveTo, placing } from "./form.js";
-import { initMine, openMine, refresh } from "./mine.js";
+import { initMine, openMine, refresh, agreementWith, nearby, takeBack } from "./mine.js";
 import * as outbox from "./outbox.js";
-import { openSheetElement } from "./sheet.js";
+import { openSheetElement, closeSheet } from "./sheet.js";
 
 const $ = (id) => document.getElementById(id);
 const html = document.documentElement;
@@ -78,7 +78,7 @@ async function showMap() {
       pin: (pin) => {
         if (placing() || openSheetElement()) return;
         if (pin.own) openMine(pin.key);
-        else toast(t("other_pin", { rating: t("ratings." + pin.rating) }));
+        else openAgree(pin, $("mark"));
       },
     });
     installWorker();  // once someone has joined: the worker keeps the page, the map and the outbox
@@ -150,8 +150,37 @@ async function installWorker() {
   }
 }
 
-initForm({ done: (text, clientId) => { if (clientId) mapView.flash(clientId); toast(text); update(); } });
-initMine({ edit: openEdit, toast: (text) => { toast(text); update(); }, sessionLost });
+/** "Jag håller med" (agree.js), loaded the first time someone opens another's pin. */
+let agreeModule = null;
+function agreeing() {
+  if (!agreeModule) {
+    agreeModule = import("./agree.js").then((agree) => {
+      agree.initAgree({
+        status: agreementWith,
+        takeBack: async (item) => { await takeBack(item); agree.showState(); },
+        newHere: (pin) => openNew({ lat: pin.lat, lon: pin.lon, accuracy: null }, false),
+        done: (text) => { closeSheet(); toast(text); update(); },
+      });
+      return agree;
+    });
+    agreeModule.catch(() => { agreeModule = null; });
+  }
+  return agreeModule;
+}
+function openAgree(pin, opener) {
+  agreeing().then((agree) => agree.openAgree(pin, opener)).catch(() => toast(t("save_failed")));
+}
+
+initForm({
+  done: (text, clientId) => { if (clientId) mapView.flash(clientId); toast(text); update(); },
+  nearby,
+  agreed: (pinId) => Boolean(agreementWith(pinId)),
+  agree: openAgree,
+});
+initMine({
+  edit: openEdit, toast: (text) => { toast(text); update(); }, sessionLost,
+  changed: () => { if (agreeModule) agreeModule.then((agree) => agree.showState()); },
+});
 outbox.onChange((report) => {
   if (report.sent && report.sent.length) toast(t("sent"));
   if (report.failed && report.failed.length) toast(t("failed_toast"));

@@ -1,11 +1,12 @@
 // The pin form in the bottom sheet: a new pin on the map, a new pin without the map, or a change.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { page, walk, session, call, pinUrl, newClientId, isOnline } from "./api.js";
 import { shrink } from "./photo.js";
 import { lightAt } from "./light.js";
 import * as mapView from "./map.js";
 import * as outbox from "./outbox.js";
 import { openSheet, closeSheet } from "./sheet.js";
+import { categoryText } from "./mine.js";
 
 const $ = (id) => document.getElementById(id);
 const sheet = $("sheet");
@@ -20,9 +21,11 @@ let state = null;
 let hooks = {};
 
 /** Wire the form; hooks.done(message, clientId) runs after a pin was kept (with its client_id),
- * sent or changed. */
+ * sent or changed; hooks.nearby(lat, lon) lists the pins already close by (mine.js), and
+ * hooks.agree(pin, opener) opens "Jag håller med" for one of them. */
 export function initForm(h) {
   hooks = h;
+  $("nearby-list").addEventListener("click", chooseNearby);
   chips.forEach((chip) => chip.addEventListener("click", () => {
     chip.setAttribute("aria-pressed", String(chip.getAttribute("aria-pressed") !== "true"));
   }));
@@ -41,6 +44,7 @@ export const placing = () => Boolean(state && state.position && !state.words);
 export function openNew(position, fromGps) {
   begin({ mode: "new", position, fromGps }, t("title_new"), t("submit_new"));
   mapView.placeDraft(position.lat, position.lon);
+  showNearby();
   open(false);
   mapView.reveal(position.lat, position.lon, sheet.offsetHeight);
 }
@@ -73,6 +77,48 @@ export function moveTo(latlng) {
   state.unchanged = false;
   mapView.placeDraft(latlng.lat, latlng.lng);
   $("form-error").hidden = true;
+  showNearby();
+}
+
+/** Before a second pin is made at the same place: the pins already there, one's own to change and
+ * others' to agree with. Only for a new pin on the map. */
+let near = [];
+function showNearby() {
+  near = state && state.mode === "new" && state.position ? hooks.nearby(state.position.lat, state.position.lon) : [];
+  const box = $("nearby");
+  box.hidden = near.length === 0;
+  if (!near.length) return;
+  $("nearby-title").textContent = tn("nearby_title", near.length);
+  $("nearby-list").replaceChildren(...near.map((n, i) => {
+    const li = document.createElement("li");
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "nearby-pin";
+    button.dataset.index = i;
+    const found = n.own ? n.item : n.pin;
+    button.dataset.rating = found.rating;
+    const label = document.createElement("span");
+    label.className = "pin-rating";
+    label.textContent = t("ratings." + found.rating);
+    const cats = categoryText(found.categories);
+    const what = document.createElement("span");
+    what.className = "nearby-what";
+    what.textContent = [n.own ? t("nearby_own") : "", cats].filter(Boolean).join(" · ");
+    const action = document.createElement("strong");
+    action.textContent = n.own ? t("nearby_change") : n.pin.agreed || hooks.agreed(n.pin.id) ? t("nearby_agreed") : t("nearby_agree");
+    button.append(label, " ", what, action);
+    li.append(button);
+    return li;
+  }));
+}
+
+function chooseNearby(event) {
+  const button = event.target.closest("button[data-index]");
+  const n = button && near[Number(button.dataset.index)];
+  if (!n) return;
+  const opener = $("mark");
+  if (n.own) openEdit(n.item.target, n.item.thumbUrl);
+  else hooks.agree(n.pin, opener);
 }
 
 function begin(newState, title, submitLabel) {
@@ -87,6 +133,7 @@ function begin(newState, title, submitLabel) {
   $("submit").textContent = submitLabel;
   $("submit").disabled = false;
   $("move-hint").hidden = Boolean(state.words);
+  $("nearby").hidden = true;
   $("place-field").hidden = !state.words;
   showWords();
   countComment();

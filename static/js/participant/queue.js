@@ -1,4 +1,4 @@
-/* The outbox: pins waiting on the phone (IndexedDB, photos as Blobs) until the server has them.
+/* The outbox: pins (and agreements, kind "agreement") waiting on the phone (IndexedDB, photos as Blobs) until the server has them.
  * A classic script, because the service worker loads it too (importScripts); it sets self.WalkQueue.
  * The page and the worker may both send; they take turns through a Web Lock, and the server's
  * idempotency on client_id makes a pin that is sent twice (a lost response) arrive once. */
@@ -71,8 +71,9 @@
     return { outcome: "retry" };
   }
 
-  /** The address of a stored pin: /api/v1/walks/CODE/pins → /api/v1/pins/<id>. */
-  const pinUrl = (record, id) => record.url.replace(/\/walks\/[^/]+\/pins$/, "/pins/") + id;
+  /** The address of what was stored: an agreement's is its itemBase and id; a pin's comes from the
+   * walk's: /api/v1/walks/CODE/pins → /api/v1/pins/<id>. */
+  const pinUrl = (record, id) => (record.itemBase || record.url.replace(/\/walks\/[^/]+\/pins$/, "/pins/")) + id;
 
   /** Bring a pin the server already had (its reply was lost) up to date: the author changed or deleted
    * it on the phone after the first send went out. */
