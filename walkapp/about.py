@@ -1,4 +1,4 @@
-"""Pages for every audience: the accessibility statement."""
+"""Pages for every audience: the accessibility statement, and help for a young person who is not safe."""
 
 from __future__ import annotations
 
@@ -18,3 +18,9 @@ def accessibility():
     """The accessibility statement (tillgänglighetsredogörelse, lag 2018:1937) and how to report a problem."""
     return render_template("about/accessibility.html", contact=current_app.config.get("CONTACT_EMAIL"),
                            reviewed=format_date(STATEMENT_REVIEWED, "long"))
+
+
+@bp.get("/hjalp")
+def help():
+    """Where to turn when you are not safe: 112 and BRIS, linked from every phone page."""
+    return render_template("about/help.html")

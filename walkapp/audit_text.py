@@ -44,6 +44,8 @@ SENTENCES: dict[str, str] = {
     "retention_applied": N_("Raderade foton och kommentarer enligt gallringsregeln"),
     "pin_hide": N_("Dolde en punkt"),
     "pin_unhide": N_("Visade en dold punkt igen"),
+    "pin_concern": N_("Markerade en punkt: oro – behöver åtgärd"),
+    "pin_unconcern": N_("Tog bort markeringen oro från en punkt"),
     "photo_remove": N_("Tog bort ett foto"),
     "photo_restore": N_("Tog tillbaka ett borttaget foto"),
     "photo_approve": N_("Godkände ett foto"),
@@ -87,7 +89,7 @@ FIELDS: dict[str, str] = {
 }
 
 # Values that are yes/no, times or coordinates: the sentence says it all, so they are not shown.
-UNSHOWN_FIELDS = frozenset({"hidden", "photo.hidden", "photo.approved", "comment_approved", "blocked", "active",
+UNSHOWN_FIELDS = frozenset({"hidden", "concern", "photo.hidden", "photo.approved", "comment_approved", "blocked", "active",
                             "joins_closed", "published_at", "feedback_published_at", "totp", "password"})
 UNSHOWN_ACTIONS = frozenset({"pin_placed", "location_merged", "location_merged_away", "location_split", "user_created",
                              "user_active", "responsible_added", "responsible_active", "walk_opened", "walk_closed",

@@ -51,6 +51,9 @@ def staff_pin_json(pin: Pin, numbers: dict[int, int], admin: bool = False) -> di
         "staff": pin.user_id is not None,
         "hidden": pin.hidden,
         "hidden_reason": pin.hidden_reason,
+        "concern": pin.concern_at is not None,
+        # "Jag håller med" from other participants that a leader has not hidden.
+        "agreements": sum(1 for a in pin.agreements if not a.hidden),
         "unplaced": pin.unplaced,
         "place_description": pin.place_description,
         "stop_name": pin.stop_name,

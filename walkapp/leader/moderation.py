@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, comments, locations
+from .. import audit, comments, concerns, locations
 from ..extensions import db
 from ..models import Agreement, Participant, Pin, utcnow
 from ..staff import led_walk
@@ -51,7 +51,9 @@ def pins(walk_id: int):
     """Every pin of the walk with its moderation actions, newest first."""
     walk = led_walk(walk_id)
     pins = db.session.scalars(select(Pin).where(Pin.walk_id == walk.id).order_by(Pin.created_at.desc(), Pin.id.desc())).all()
-    return render_template("leader/pins.html", walk=walk, pins=pins, numbers=participant_numbers(walk))
+    marked = [p for p in pins if p.concern_at is not None]
+    return render_template("leader/pins.html", walk=walk, pins=pins, numbers=participant_numbers(walk),
+                           marked=marked, markers=concerns.markers(marked))
 
 
 @bp.post("/pins/<id:pin_id>/<any(hide, unhide):action>")
@@ -62,6 +64,8 @@ def hide(pin_id: int, action: str):
     if reason is None:
         return _refuse(pin, _("Skriv varför – det sparas i loggen."))
     hidden = action == "hide"
+    if not hidden and pin.concern_at is not None:
+        return _refuse(pin, _("Punkten är markerad med oro och kan inte visas. Ta bort markeringen först."))
     if pin.hidden != hidden:
         audit.record("pin_" + action, current_user, pin=pin, field="hidden", old=pin.hidden, new=hidden, note=reason)
         pin.hidden = hidden
@@ -71,6 +75,20 @@ def hide(pin_id: int, action: str):
             db.session.flush()
             locations.refresh(pin.location)
     return _done(pin, _("Punkten är dold.") if hidden else _("Punkten visas igen."))
+
+
+@bp.post("/pins/<id:pin_id>/<any(concern, unconcern):action>")
+def concern(pin_id: int, action: str):
+    """Mark a pin "oro – behöver åtgärd" (hidden, listed apart, never published), or take the mark away."""
+    pin = _pin(pin_id)
+    reason = _reason()
+    if reason is None:
+        return _refuse(pin, _("Skriv varför – det sparas i loggen."))
+    if action == "concern":
+        concerns.mark(pin, current_user, reason)
+        return _done(pin, _("Punkten är markerad med oro och dold. Följ rutinen för orosanmälan."))
+    concerns.clear(pin, current_user, reason)
+    return _done(pin, _("Markeringen är borttagen. Punkten är fortfarande dold."))
 
 
 @bp.post("/pins/<id:pin_id>/photo/<any(remove, restore, approve, unapprove):action>")

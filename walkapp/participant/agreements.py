@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import pin_input
 from ..errors import ApiError, checked
 from ..extensions import db
-from ..models import Agreement, Participant, Pin
+from ..models import Agreement, Participant, Pin, utcnow
 from ..timefmt import iso_utc
 from .api import (authenticated, bp, check_cap, current_participant, form_fields, require_not_blocked, require_open,
                   spend_quota, walk_or_404)
@@ -72,6 +72,7 @@ def agree(join_code: str, pin_id: int):
     check_cap(_sent_count(participant))
     agreement = Agreement(walk_id=walk.id, pin_id=pin.id, participant_id=participant.id, client_id=client_id, **values)
     db.session.add(agreement)
+    pin.updated_at = utcnow()  # the leader's live map fetches changed pins: now with one voice more
     try:
         db.session.commit()
     except IntegrityError:
@@ -103,6 +104,7 @@ def take_back(agreement_id: int):
     require_not_blocked(participant)
     require_open(agreement.pin.walk)
     spend_quota(participant)
+    agreement.pin.updated_at = utcnow()  # the live map's count follows
     db.session.delete(agreement)
     db.session.commit()
     return "", 204

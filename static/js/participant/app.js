@@ -6,7 +6,7 @@ import * as mapView from "./map.js";
 import { initForm, openNew, openNoMap, openEdit, moveTo, placing } from "./form.js";
 import { initMine, openMine, refresh, agreementWith, nearby, takeBack } from "./mine.js";
 import * as outbox from "./outbox.js";
-import { openSheetElement, closeSheet } from "./sheet.js";
+import { openSheet, openSheetElement, closeSheet } from "./sheet.js";
 
 const $ = (id) => document.getElementById(id);
 const html = document.documentElement;
@@ -191,6 +191,11 @@ $("start").addEventListener("click", start);
 $("mark").addEventListener("click", mark);
 $("nomap").addEventListener("click", openNoMap);
 $("mine-open").addEventListener("click", () => openMine(null));
+// Help (112, BRIS) opens over whatever is on screen, offline too; without the script it is a page.
+$("help-open").addEventListener("click", (event) => {
+  event.preventDefault();
+  openSheet($("help"), { opener: event.currentTarget });
+});
 
 if (session.token) showMap();
 else html.classList.remove("joined");

@@ -21,7 +21,9 @@ function popup(pin) {
     pin.categories.length ? el("div", {}, pin.categories.join(", ")) : null,
     pin.comment ? el("p", {}, pin.comment) : null,
     pin.photo ? el("img", { src: pin.photo.thumb_url, alt: T.photo, width: "160" }) : null,
-    pin.hidden ? el("p", { class: "muted" }, T.hidden + ": " + (pin.hidden_reason || "")) : null,
+    pin.agreements ? el("div", {}, T.agreements[plural.select(pin.agreements) === "one" ? 0 : 1].replace("{n}", pin.agreements)) : null,
+    pin.concern ? el("p", { class: "concern" }, T.concern) : null,
+    pin.hidden && !pin.concern ? el("p", { class: "muted" }, T.hidden + ": " + (pin.hidden_reason || "")) : null,
     el("a", { href: cfg.moderateUrl + "#pin-" + pin.id }, T.moderate));
   return box;
 }
