@@ -48,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
 
     from . import about, admin, auth, errors, leader, media, open311, planner, templating
-    from .participant import agreements, api, pages  # noqa: F401 (agreements adds routes to api.bp)
+    from .participant import agreements, api, erase, pages  # noqa: F401 (agreements and erase add routes to api.bp)
 
     @app.before_request
     def _transactions_follow_the_method():

@@ -24,3 +24,10 @@ def accessibility():
 def help():
     """Where to turn when you are not safe: 112 and BRIS, linked from every phone page."""
     return render_template("about/help.html")
+
+
+@bp.get("/integritet")
+def privacy():
+    """What happens to what a young person sends, in their words (linked from the join page)."""
+    return render_template("about/privacy.html", contact=current_app.config.get("CONTACT_EMAIL"),
+                           retention_days=current_app.config["RETENTION_DAYS"])

@@ -168,6 +168,13 @@ def openapi_document() -> dict:
                 "Pin": pin,
                 "Agreement": agreement,
                 "NewAgreement": new_agreement,
+                "Erased": {
+                    "type": "object",
+                    "required": ["deleted_pins", "deleted_agreements", "kept_pins"],
+                    "properties": {name: {"type": "integer", "minimum": 0}
+                                   for name in ("deleted_pins", "deleted_agreements", "kept_pins")},
+                    "additionalProperties": False,
+                },
                 "Joined": {
                     "type": "object",
                     "required": ["token", "walk"],
@@ -238,6 +245,21 @@ def openapi_document() -> dict:
                     "parameters": [code_param],
                     "security": bearer,
                     "responses": {"200": _json("PinList", "Pins, oldest first."), "401": _error("No valid token."), "404": _error("No walk with that code.")},
+                },
+                "delete": {
+                    "summary": "Delete all your pins and agreements in this walk while it is open",
+                    "description": "Photos go with their pins. A pin staff marked as a concern (oro – behöver åtgärd) stays "
+                                   "and is counted in kept_pins.",
+                    "parameters": [code_param],
+                    "security": bearer,
+                    "responses": {
+                        "200": _json("Erased", "What went and what stays."),
+                        "401": _error("No token, or not a token of this walk."),
+                        "403": _error("The leader blocked this participant."),
+                        "404": _error("No walk with that code."),
+                        "409": _error("The walk is not open (after closing, the leader can delete)."),
+                        "429": _error("Too many requests from this participant; try again later."),
+                    },
                 },
             },
             "/pins/{pin_id}": {

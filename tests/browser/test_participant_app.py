@@ -20,10 +20,11 @@ from walkapp.models import Participant, Pin, Walk
 from walkapp.walks import new_join_code, set_area
 
 # What the map view's first load may weigh, gzipped: everything but the tiles. 68.4 KB on 2026-11-30
-# (Leaflet alone is 41.7 KB), 71.4 KB once a new pin offers the pins already at the place ("Jag håller
-# med"; its own script and sheet load only on walks that share pins). The round's goal is 60 KB, not
-# met: this only keeps it from growing.
-BUDGET_BYTES = 72 * 1024
+# (Leaflet alone is 41.7 KB); 72.2 KB with this round's field features: pins already at the place
+# offered first ("Jag håller med"; its own script and sheet load only on walks that share pins), Hjälp
+# (112, BRIS) in the page so it works offline, the privacy link and "Ta bort alla mina punkter". The
+# round's goal is 60 KB, not met: this only keeps it from growing unnoticed.
+BUDGET_BYTES = 73 * 1024
 STOPS = [
     {"name": "Stopp 1 – Mittpunkten", "lat": VARBERG[0] + 0.001, "lon": VARBERG[1]},
     {"name": "Stopp 2 – Gångtunneln", "lat": VARBERG[0] - 0.0012, "lon": VARBERG[1] + 0.002},

@@ -26,6 +26,9 @@ let generation = 0;
 export function initMine(h) {
   hooks = h;
   list.addEventListener("click", act);
+  $("erase-ask").addEventListener("click", () => confirmErase(true));
+  $("erase-no").addEventListener("click", () => confirmErase(false));
+  $("erase-yes").addEventListener("click", eraseAll);
 }
 
 /** Fetch (when online) and show the pins; resolves to {waiting, failed} counts of the phone's outbox. */
@@ -142,6 +145,7 @@ function stateText(item) {
 
 function render() {
   list.replaceChildren(...items.map(renderItem));
+  $("erase").hidden = items.length === 0;
   const ownPins = items.filter((i) => !i.agreement).length;
   $("mine-empty").hidden = items.length > 0;
   $("mine-count").textContent = ownPins;
@@ -251,4 +255,33 @@ export async function takeBack(item) {
   }
   hooks.toast(t("taken_back"));
   await refresh();
+}
+
+function confirmErase(on) {
+  $("erase-ask").hidden = on;
+  $("erase-confirm").hidden = !on;
+  (on ? $("erase-yes") : $("erase-ask")).focus();
+}
+
+/** "Ta bort alla mina punkter": what waits on the phone goes from the phone, what was sent from the
+ * server (one request); a pin staff are acting on stays there. */
+async function eraseAll() {
+  const sent = items.some((i) => !i.target.record);
+  if (sent && !isOnline()) return hooks.toast(t("need_online"));
+  for (const record of await outbox.waiting(walk.code)) await outbox.discard(record.client_id);
+  let kept = 0;
+  if (sent) {
+    let res;
+    try {
+      res = await call("DELETE", page.urls.pins);
+    } catch {
+      return hooks.toast(t("need_online"));
+    }
+    if (!res.ok) return hooks.toast(res.data.message || t("save_failed"));
+    kept = res.data.kept_pins || 0;
+  }
+  confirmErase(false);
+  hooks.toast(kept ? t("erased_kept") : t("erased"));
+  await refresh();
+  $("mine-title").focus();
 }
