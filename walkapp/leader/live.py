@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from .. import audit, pin_input, vocab
+from .. import audit, pin_input, spread, spread_view, vocab
 from ..errors import ApiError, checked
 from ..extensions import db
 from ..models import Participant, Pin, Walk, utcnow
@@ -74,7 +74,8 @@ def live(walk_id: int):
     """Watch pins arrive on the walk's map during the walk."""
     walk = led_walk(walk_id)
     return render_template("leader/live.html", walk=walk, area=json.loads(walk.area_geojson),
-                           figures=walk_figures(walk))
+                           figures=walk_figures(walk),
+                           spread=spread_view.describe(spread.of_walk(walk.id), participant_numbers(walk)))
 
 
 @bp.get("/walks/<id:walk_id>/feed")
@@ -95,6 +96,7 @@ def feed(walk_id: int):
         "pins": [staff_pin_json(p, numbers, admin) for p in changed],
         "ids": ids,
         "figures": walk_figures(walk),
+        "spread": spread_view.describe(spread.of_walk(walk.id), numbers),
         "status": walk.status,
     })
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
-from .. import place_index
+from .. import place_index, spread, spread_view
 from .. import places as queries
 from ..map_embeds import overview
 from ..models import utcnow
@@ -25,4 +25,5 @@ def protocol(walk_id: int):
     cards = place_index.walk_cards(walk)
     return render_template("planner/protocol.html", walk=walk, cards=cards, facts=queries.walk_facts(walk),
                            map=overview(walk, cards), labels=queries.category_labels([walk]),
+                           spread=spread_view.describe(spread.of_walk(walk.id)),
                            contact=current_app.config.get("CONTACT_EMAIL"), now=utcnow())

@@ -64,6 +64,17 @@ function renderSide(figures) {
       el("a", { href: p.photo.url, target: "_blank", rel: "noopener" }, el("img", { src: p.photo.thumb_url, alt: `${T.photo}: ${p.rating_label}`, width: "120" }))));
 }
 
+/** Who is heard: the sentence, the warning when a few voices dominate, one bar per participant. */
+function renderSpread(spread) {
+  if (!spread) return;
+  document.getElementById("spread-text").textContent = spread.sentence;
+  const warning = document.getElementById("spread-warning");
+  warning.textContent = spread.warning || "";
+  warning.hidden = !spread.warning;
+  document.getElementById("spread-bars").replaceChildren(...spread.bars.map((bar) =>
+    el("li", {}, el("span", {}, bar.label), " ", el("meter", { min: "0", max: String(spread.max), value: String(bar.count) }), " ", el("span", {}, String(bar.count)))));
+}
+
 async function poll() {
   try {
     const url = cfg.feedUrl + (cursor ? "?since=" + encodeURIComponent(cursor) : "");
@@ -75,6 +86,7 @@ async function poll() {
     for (const [id, marker] of markers) if (!alive.has(id)) { marker.remove(); markers.delete(id); pins.delete(id); }
     cursor = data.cursor;
     renderSide(data.figures);
+    renderSpread(data.spread);
     document.getElementById("live-status").textContent = T.updated + " " + new Date().toLocaleTimeString("sv-SE");
   } catch (err) {
     document.getElementById("live-status").textContent = T.offline;
