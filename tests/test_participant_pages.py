@@ -100,7 +100,7 @@ def test_open_walk_shows_the_intro_and_the_app(client, make_walk):
     assert page.has_text("Är du under 13? Då går du med i ledarens grupp, och ledaren har fått okej från dina föräldrar.")
     assert [b for b in page.all("button", id="start")]
     assert page.json["page-data"]["walk"]["code"] == code
-    assert page.json["page-data"]["tiles"]["url"] == "/test-tiles/{z}/{x}/{y}.png"
+    assert page.json["page-data"]["tiles"]["url"] == "/tiles/{z}/{x}/{y}.png"
     assert page.json["i18n"]["ratings"]["1"] == "Mycket otryggt"
 
 
@@ -189,7 +189,7 @@ def test_service_worker_is_served_from_the_root_with_its_files(client):
     assert response.headers["Cache-Control"] == "no-cache"
     body = response.get_data(as_text=True)
     settings = json.loads(re.match(r"self\.WALKAPP = (\{.*?\});\n", body).group(1))
-    assert settings["tiles"] == "/test-tiles/{z}/{x}/{y}.png"
+    assert settings["tiles"] == "/tiles/{z}/{x}/{y}.png"
     for url in settings["assets"]:
         assert status_of(client, url) == 200, url
     assert client.get("/sw.js").get_data() == response.get_data()  # the same bytes: no needless reinstall

@@ -69,6 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(planner.bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(about.bp)
+    from . import tiles
+
+    tiles.install(app)
 
     from . import cli, photostore, quota
 

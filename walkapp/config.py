@@ -25,8 +25,19 @@ def defaults(instance_path: str) -> dict:
         "DEMO_LOGINS_PATH": os.path.join(instance_path, "demo-logins.txt"),
         # The built static files (`flask assets`): minified, versioned, pre-compressed.
         "ASSETS_DIR": os.path.join(instance_path, "assets"),
+        # Map tiles: phones and staff maps load them from our /tiles/, which fetches each one once from
+        # TILE_URL (saying who we are: TILE_CONTACT, else CONTACT_EMAIL) and keeps it TILE_CACHE_DAYS.
         "TILE_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "TILE_ATTRIBUTION": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        "TILE_CONTACT": "",
+        "TILE_CACHE_DIR": os.path.join(instance_path, "tiles"),
+        "TILE_CACHE_MB": 500.0,
+        "TILE_CACHE_DAYS": 7.0,
+        "TILE_TIMEOUT_SECONDS": 10.0,
+        # Where logged-in staff get tiles: "south,west,north,east"; empty: 30 km around DEFAULT_CENTER.
+        # Anyone else gets tiles only this far around a walk they can see.
+        "TILE_REGION": "",
+        "TILE_MARGIN_M": 2000,
         "DEFAULT_CENTER": "%s,%s" % VARBERG,
         # What a new walk's form starts with: a circle of this radius, and how pins become places.
         "DEFAULT_RADIUS_M": 600,

@@ -1,4 +1,4 @@
-"""The folium maps as pages embed them: the configured tiles, our static assets, the words the maps
+"""The folium maps as pages embed them: tiles from our own server, our static assets, the words the maps
 show in the reader's language, and a walk's numbered overview. Shared by the planners' pages and the
 public feedback page."""
 
@@ -9,12 +9,16 @@ import json
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from . import maps, vocab
+from . import maps, tiles as tile_route, vocab
 
 
-def tiles() -> maps.Tiles:
-    """The configured tile server."""
-    return maps.Tiles(current_app.config["TILE_URL"], current_app.config["TILE_ATTRIBUTION"])
+def tiles(area_geojson: str | None = None) -> maps.Tiles:
+    """Tiles from our own server; for a walk's map, only around its area (all that anyone may load there)."""
+    attribution = current_app.config["TILE_ATTRIBUTION"]
+    if area_geojson is None:
+        return maps.Tiles(tile_route.url_template(), attribution)
+    return maps.Tiles(tile_route.url_template(), attribution, bounds=tile_route.walk_bounds(area_geojson),
+                      min_zoom=tile_route.PUBLIC_ZOOMS.start)
 
 
 def assets() -> maps.Assets:
@@ -49,6 +53,7 @@ def overview(walk, cards) -> maps.Embedded:
     """The walk's area with its locations numbered as in the list beside the map."""
     places = [maps.NumberedPlace(i, c.location.name, c.location.lat, c.location.lon, c.location.priority, c.safe)
               for i, c in enumerate(cards, start=1)]
-    m = maps.overview_map(places, tiles=tiles(), assets=assets(), area=json.loads(walk.area_geojson),
+    m = maps.overview_map(places, tiles=tiles(walk.area_geojson), assets=assets(),
+                          area=json.loads(walk.area_geojson),
                           center=(walk.center_lat, walk.center_lon), text=map_text())
     return maps.embed(m)

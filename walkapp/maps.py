@@ -77,10 +77,12 @@ class Assets:
 
 @dataclass(frozen=True)
 class Tiles:
-    """The configured tile server (TILE_URL, TILE_ATTRIBUTION)."""
+    """Where the map's tiles come from (our own tile route), and the ground and zooms it may ask for there."""
 
     url: str
     attribution: str
+    bounds: list[list[float]] | None = None  # [[south, west], [north, east]]: no tiles asked for outside
+    min_zoom: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +187,9 @@ def base_map(tiles: Tiles, assets: Assets, center: Sequence[float], zoom: int = 
     m = folium.Map(location=list(center), zoom_start=zoom, tiles=None, prefer_canvas=True, control_scale=True)
     m.default_js = assets.map_js()
     m.default_css = assets.map_css()
-    folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name="tiles", max_zoom=19, control=False).add_to(m)
+    limits = {"bounds": tiles.bounds} if tiles.bounds else {}
+    folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, name="tiles", min_zoom=tiles.min_zoom, max_zoom=19,
+                     control=False, **limits).add_to(m)
     return m
 
 

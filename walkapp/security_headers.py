@@ -2,14 +2,13 @@
 HTTPS, and a Permissions-Policy that gives location and camera to our own pages only.
 
 Scripts run only from our own origin or with this request's nonce (the planners' folium maps are the
-one inline script): no 'unsafe-inline' and no 'unsafe-eval'. Map tiles are the one other origin a page
-may load (TILE_URL), until tiles come through our own server.
+one inline script): no 'unsafe-inline' and no 'unsafe-eval'. Nothing comes from another origin: map
+tiles too come through our own server (walkapp/tiles.py).
 """
 
 from __future__ import annotations
 
 import secrets
-from urllib.parse import urlsplit
 
 from flask import Flask, g, request
 
@@ -24,23 +23,14 @@ def nonce() -> str:
     return g.csp_nonce
 
 
-def tile_origin(tile_url: str) -> str | None:
-    """The origin of the tile server, or None when tiles come from our own."""
-    parts = urlsplit(tile_url)
-    if not parts.scheme or not parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def policy(script_nonce: str, tiles: str | None) -> str:
+def policy(script_nonce: str) -> str:
     """The Content-Security-Policy for one response."""
-    extra = f" {tiles}" if tiles else ""
     directives = {
         "default-src": "'self'",
         "script-src": f"'self' 'nonce-{script_nonce}'",
         "style-src": "'self' 'unsafe-inline'",  # Leaflet and folium position elements with style attributes
-        "img-src": f"'self' data: blob:{extra}",
-        "connect-src": f"'self'{extra}",
+        "img-src": "'self' data: blob:",  # data: the new pin's icon; blob: a photo's preview
+        "connect-src": "'self'",
         "font-src": "'self'",
         "worker-src": "'self'",
         "manifest-src": "'self'",
@@ -54,15 +44,13 @@ def policy(script_nonce: str, tiles: str | None) -> str:
 
 def register(app: Flask) -> None:
     """Add the headers to every response, and csp_nonce() to every template."""
-    tiles = tile_origin(app.config["TILE_URL"])
-
     @app.context_processor
     def _nonce():
         return {"csp_nonce": nonce}
 
     @app.after_request
     def headers(response):
-        response.headers["Content-Security-Policy"] = policy(nonce(), tiles)
+        response.headers["Content-Security-Policy"] = policy(nonce())
         response.headers["Permissions-Policy"] = PERMISSIONS
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -10,7 +10,7 @@ import os
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from .. import assets
+from .. import assets, tiles
 from ..extensions import LANG_COOKIE
 from ..models import Walk
 from ..urls import local_path
@@ -104,7 +104,9 @@ def walk_app(walk: Walk):
             "leafletJs": url_for("static", filename="vendor/leaflet/leaflet.js"),
             "leafletCss": url_for("static", filename="vendor/leaflet/leaflet.css"),
         },
-        "tiles": {"url": current_app.config["TILE_URL"], "attribution": current_app.config["TILE_ATTRIBUTION"]},
+        # From our own server, and only where it serves them to anyone: around the walk's area.
+        "tiles": {"url": tiles.url_template(), "attribution": current_app.config["TILE_ATTRIBUTION"],
+                  "bounds": tiles.walk_bounds(walk.area_geojson), "minZoom": tiles.PUBLIC_ZOOMS.start},
     }
     html = render_template("participant/walk.html", walk=walk, page=page, modules=APP_MODULES)
     response = current_app.make_response(html)
@@ -139,7 +141,7 @@ def service_worker():
         "version": _shell_version(static),
         "assets": shell,
         "queue": url_for("static", filename="js/participant/queue.js"),
-        "tiles": current_app.config["TILE_URL"],
+        "tiles": tiles.url_template(),
     }
     # The settings are part of the script, so any change to the app's files changes the worker's
     # bytes and the phone installs the new version on its next visit.

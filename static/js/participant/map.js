@@ -25,7 +25,10 @@ export function startMap(element, handlers) {
   map = L.map(element, { zoomControl: false, attributionControl: false, zoomSnap: 0.5 });
   L.control.attribution({ position: "bottomright" }).addTo(map);
   L.control.zoom({ position: "bottomright", zoomInTitle: t("zoom_in"), zoomOutTitle: t("zoom_out") }).addTo(map);
-  tiles = L.tileLayer(page.tiles.url, { attribution: page.tiles.attribution, maxZoom: 19 }).addTo(map);
+  // Our own tile server gives anyone only the tiles around the walk: ask for no others.
+  tiles = L.tileLayer(page.tiles.url, {
+    attribution: page.tiles.attribution, maxZoom: 19, minZoom: page.tiles.minZoom, bounds: page.tiles.bounds,
+  }).addTo(map);
   area = L.geoJSON(walk.area, { interactive: false, style: { color: "#102a43", weight: 3, dashArray: "10 8", fill: false } }).addTo(map);
   map.fitBounds(area.getBounds(), { padding: [12, 12] });
   for (const stop of walk.stops) {
