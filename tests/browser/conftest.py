@@ -1,11 +1,11 @@
 """Browser tests: Debian's Chromium driven by Playwright against a real server process on a free port.
 
-Map tiles come from a stand-in route; any other request that leaves 127.0.0.1 fails the test.
+Map tiles come through the app's own /tiles/ from a stand-in upstream tile server on loopback (only the
+app server talks to it); any request from the browser to another origin than the app's fails the test.
 """
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import socket
@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import VARBERG, skip_unless_ci
+from tests.tile_server import StandInTiles
 
-TILE_HOST = "tiles.test.invalid"
+# What every map tile's address contains: the app's own tile route.
+TILE_PATH = "/tiles/"
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -37,19 +39,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _tile_png() -> bytes:
-    from PIL import Image, ImageDraw
-
-    im = Image.new("RGB", (256, 256), (232, 236, 228))
-    draw = ImageDraw.Draw(im)
-    for i in range(0, 256, 32):
-        draw.line([(i, 0), (i, 255)], fill=(210, 214, 206))
-        draw.line([(0, i), (255, i)], fill=(210, 214, 206))
-    buf = io.BytesIO()
-    im.save(buf, "PNG")
-    return buf.getvalue()
-
-
 class Server:
     """The app running in its own process, sharing its SQLite file with the test process."""
 
@@ -57,13 +46,15 @@ class Server:
         self.root = root
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.upstream = StandInTiles()  # the tile server the app fetches from (counts what it was asked)
         self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("WALKAPP_")},
             "WALKAPP_DATABASE_URL": "sqlite:///" + str(root / "browser.sqlite"),
             "WALKAPP_UPLOAD_DIR": str(root / "uploads"),
             "WALKAPP_ASSETS_DIR": str(root / "assets"),
             "WALKAPP_SECRET_KEY": "browser-test-secret",
-            "WALKAPP_TILE_URL": f"https://{TILE_HOST}/{{z}}/{{x}}/{{y}}.png",
+            "WALKAPP_TILE_URL": self.upstream.template,
+            "WALKAPP_TILE_CACHE_DIR": str(root / "tiles"),
             "WALKAPP_DEFAULT_CENTER": "%s,%s" % VARBERG,
             "WALKAPP_PUBLIC_URL": self.url,
             "WALKAPP_SESSION_COOKIE_SECURE": "0",
@@ -78,6 +69,7 @@ class Server:
         return result.stdout
 
     def start(self) -> None:
+        self.upstream.start()
         self.flask("db", "upgrade")
         self.flask("assets")  # served as in production: minified, versioned, compressed
         log = open(self.root / "server.log", "w")
@@ -99,6 +91,7 @@ class Server:
         if self.process:
             self.process.terminate()
             self.process.wait(10)
+        self.upstream.stop()
 
     def app(self):
         """An app object on the server's database, for arranging data and checking results."""
@@ -157,15 +150,11 @@ class Guard:
 
 
 def _context(browser, server, device: dict | None, guard: Guard, **options):
-    tile = _tile_png()
     context = browser.new_context(**(device or {}), locale="sv-SE", timezone_id="Europe/Stockholm", **options)
 
     def route(route):
         url = route.request.url
-        host = url.split("/")[2] if "://" in url else ""
-        if host == TILE_HOST:
-            return route.fulfill(status=200, body=tile, content_type="image/png")
-        if host.startswith("127.0.0.1") or url.startswith(("data:", "blob:")):
+        if url.startswith((server.url + "/", "data:", "blob:")):
             return route.continue_()
         guard.external.append(url)
         return route.abort()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tests import photo_samples
-from tests.browser.conftest import TILE_HOST, screenshot, wait_until, watch
+from tests.browser.conftest import TILE_PATH, screenshot, wait_until, watch
 from tests.conftest import VARBERG
 from walkapp import geo
 from walkapp.extensions import db
@@ -113,8 +113,8 @@ def close_sheet(page) -> None:
 
 def metres_per_css_pixel(page) -> float:
     """The map's scale, from a tile's zoom level (its address) and its drawn size."""
-    tile = page.locator(f"img.leaflet-tile-loaded[src*='{TILE_HOST}']").first
-    z = int(tile.get_attribute("src").split("/")[3])
+    tile = page.locator(f"img.leaflet-tile-loaded[src*='{TILE_PATH}']").first
+    z = int(tile.get_attribute("src").split(TILE_PATH)[1].split("/")[0])
     width = tile.bounding_box()["width"]
     return 40075016.686 * math.cos(math.radians(VARBERG[0])) / (2**z * width)
 
@@ -349,7 +349,7 @@ def test_the_map_page_fits_the_budget(server, phone, page, guard):
     sizes: dict[str, int] = {}
     for r in responses:
         key = f"{r.request.method} {r.url.replace(server.url, '')}"
-        if TILE_HOST not in r.url and 200 <= r.status < 300 and r.status != 204:
+        if TILE_PATH not in r.url and 200 <= r.status < 300 and r.status != 204:
             sizes[key] = max(sizes.get(key, 0), len(gzip.compress(r.body(), compresslevel=6)))
     total = sum(sizes.values())
     print(f"\nmap page, gzipped: {total / 1024:.1f} KB of {BUDGET_BYTES / 1024:.0f} KB")
@@ -369,7 +369,7 @@ def test_the_code_page_and_the_intro_load_no_map_library(server, phone, page, gu
     page.goto(f"{server.url}/j/{code}")
     expect(page.get_by_role("button", name="Kom igång")).to_be_visible()
     page.wait_for_load_state("networkidle")
-    assert not [u for u in urls if "leaflet" in u or TILE_HOST in u], urls
+    assert not [u for u in urls if "leaflet" in u or TILE_PATH in u], urls
     join(page, server, code)  # the map, once joined, loads it
     assert any("leaflet" in u for u in urls)
     guard.assert_clean()
