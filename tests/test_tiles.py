@@ -171,6 +171,13 @@ def test_an_unreachable_upstream_is_an_error_with_a_status_then_answered_at_once
     assert time.monotonic() - started < 0.1  # paused: a dead server does not hold a worker per tile
 
 
+def test_a_cache_that_cannot_be_written_still_serves_the_map(tmp_path, upstream):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    cache = make_cache(blocked, upstream)
+    assert cache.get(15, 1, 2).data.startswith(b"\x89PNG") and upstream.total == 1
+
+
 # --- The route and who may load what ----------------------------------------------------------------
 
 def test_a_participant_gets_tiles_around_the_walk_and_nothing_else(client, make_walk, join, upstream):

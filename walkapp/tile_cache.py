@@ -8,6 +8,7 @@ same, and every file appears whole or not at all (written aside, then renamed in
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
@@ -24,6 +25,7 @@ MAX_ZOOM = 19
 METRES_PER_DEGREE = 111_320.0
 # An OpenStreetMap tile is 5–60 KB; anything far bigger is not a map tile.
 MAX_TILE_BYTES = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 # --- The grid ---------------------------------------------------------------------------------------
@@ -113,9 +115,10 @@ def tile_box(z: int, x: int, y: int) -> Box:
 class UpstreamError(Exception):
     """The upstream server did not give the tile; `status` is what our route answers (404, 502 or 504)."""
 
-    def __init__(self, status: int, reason: str):
+    def __init__(self, status: int, reason: str, *, repeated: bool = False):
         super().__init__(reason)
         self.status = status
+        self.repeated = repeated  # the same failure as a moment ago: not worth another log line
 
 
 class Upstream:
@@ -140,7 +143,7 @@ class Upstream:
         if not url.startswith(("http://", "https://")):
             raise UpstreamError(502, f"the tile address is not http(s): {url!r}")
         if time.monotonic() < self._down_until:
-            raise UpstreamError(502, "the tile server failed a moment ago")
+            raise UpstreamError(502, "the tile server failed a moment ago", repeated=True)
         request = urllib.request.Request(url, headers={"User-Agent": self.user_agent, "Accept": "image/png,image/*"})
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 (http(s) only, above)
@@ -236,7 +239,7 @@ class TileCache:
         try:
             stat = path.stat()
             data = path.read_bytes()
-        except FileNotFoundError:
+        except OSError:  # not there (or a cache folder gone wrong: fetched then, uncached)
             return None
         now = time.time()
         if now - stat.st_atime > self.TOUCH_EVERY:
@@ -256,7 +259,10 @@ class TileCache:
                 os.close(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
                 break
             except FileExistsError:
-                pass
+                if not path.parent.is_dir():
+                    return self._uncached(key, f"{path.parent} is not a folder")
+            except OSError as err:  # a full or read-only disk: the map still works, uncached
+                return self._uncached(key, err)
             # Another process is fetching this tile: wait for its file, or for a dead one's lock to age.
             try:
                 if time.time() - lock.stat().st_mtime > self.STALE_LOCK:
@@ -283,20 +289,32 @@ class TileCache:
                 if kept is not None and err.status != 404:
                     return kept  # an old map is better than none
                 raise
-            fetched_at = self._write(path, data)
+            try:
+                fetched_at = self._write(path, data)
+            except OSError as err:
+                log.warning("Tile cache %s is not writable: %s", self.directory, err)
+                fetched_at = time.time()
             return Tile(data, fetched_at, True)
         finally:
             lock.unlink(missing_ok=True)
 
+    def _uncached(self, key: tuple[int, int, int], why) -> Tile:
+        log.warning("Tile cache %s is not writable: %s", self.directory, why)
+        return Tile(self.fetch(*key), time.time(), True)
+
     def _write(self, path: Path, data: bytes) -> float:
         aside = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with open(aside, "wb") as f:
-            f.write(data)
         try:
-            old = path.stat().st_size
-        except FileNotFoundError:
-            old = 0
-        os.replace(aside, path)
+            with open(aside, "wb") as f:
+                f.write(data)
+            try:
+                old = path.stat().st_size
+            except FileNotFoundError:
+                old = 0
+            os.replace(aside, path)
+        except OSError:
+            aside.unlink(missing_ok=True)
+            raise
         self._account(len(data) - old)
         return path.stat().st_mtime
 

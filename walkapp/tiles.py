@@ -76,7 +76,7 @@ def tile(z: str, x: str, y: str):
     try:
         found = state["cache"].get(*address)
     except tile_cache.UpstreamError as err:
-        if err.status != 404:
+        if err.status != 404 and not err.repeated:
             current_app.logger.warning("Tile %s/%s/%s: %s", *address, err)
         return _empty(err.status)
     response = current_app.response_class(found.data, mimetype="image/png")
