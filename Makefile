@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app walkapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast browser-deps bench messages clean
+.PHONY: run test test-fast browser-deps bench messages language clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,14 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/load.py
 
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -o walkapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k plurals:1,2 -o walkapp/translations/messages.pot .
 	$(BIN)/pybabel update -i walkapp/translations/messages.pot -d walkapp/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d walkapp/translations
+
+# Start a new language: `make language CODE=xx`, translate its messages.po, add xx to LANGUAGES.
+language: $(VENV)/.installed
+	@test -n "$(CODE)" || (echo "usage: make language CODE=xx"; exit 1)
+	$(BIN)/pybabel init -i walkapp/translations/messages.pot -d walkapp/translations -l $(CODE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache

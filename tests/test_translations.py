@@ -185,7 +185,7 @@ def test_code_page_in_english(en_client, english):
     response = en_client.get("/")
     assert response.status_code == 200
     text = page_text(response)
-    assert '<html lang="en">' in text
+    assert '<html lang="en" dir="ltr">' in text
     for phrase in ("Join a safety walk", "Scan the QR code or type in the code your leader gave you.",
                    "Six characters, letters and numbers.", "Staff login", ">Svenska<"):
         assert phrase in text, phrase

@@ -82,7 +82,8 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "sv",
         # The time zone of every date people type and read (Flask-Babel's follows it).
         "TIMEZONE": "Europe/Stockholm",
-        "LANGUAGES": ["sv", "en"],
+        # The one list of languages (walkapp/languages.py says what each covers).
+        "LANGUAGES": ["sv", "en", "ar"],
         "SQLALCHEMY_ENGINE_OPTIONS": {},
     }
 

@@ -21,13 +21,24 @@ babel = Babel()
 LANG_COOKIE = "lang"
 
 
+# Pages for the participants (and the public): they speak every configured language; staff pages
+# only the languages translated for staff (languages.PARTICIPANTS_ONLY).
+PARTICIPANT_ENDPOINTS = ("pages.", "api.", "media.", "about.help", "about.privacy")
+
+
+def participant_page() -> bool:
+    return has_request_context() and (request.endpoint or "").startswith(PARTICIPANT_ENDPOINTS)
+
+
 def select_locale() -> str:
     """The language a person chose (cookie), else the browser's preference, else Swedish."""
     from flask import current_app
 
     if not has_request_context():  # the command line speaks the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = current_app.config["LANGUAGES"]
+    from .languages import language
+
+    languages = [c for c in current_app.config["LANGUAGES"] if participant_page() or language(c).staff]
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from markupsafe import Markup
 from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel import gettext as _
 
-from . import security_headers, vocab
+from . import languages, security_headers, vocab
+from .extensions import participant_page
 
 
 RATING_CSS = Markup(vocab.rating_css())  # made from the scales, so safe to print as is
@@ -62,6 +63,15 @@ def register(app: Flask) -> None:
     # every call, which made half the time of a long page.
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
 
+    def plurals(singular: str, plural: str, **variables) -> dict[str, str]:
+        """A counted text for the browser: its form in each plural category of the page's language
+        (Arabic has six), with "{n}" where the count goes; the script picks one with Intl.PluralRules."""
+        forms = languages.language(str(get_locale())).plural_categories
+        return {tag: template_ngettext(singular, plural, languages.PLURAL_SAMPLES[tag], n="{n}", **variables)
+                for tag in forms}
+
+    app.jinja_env.globals["plurals"] = plurals
+
     @app.context_processor
     def vocabulary():
         return {
@@ -78,6 +88,10 @@ def register(app: Flask) -> None:
             "WALK_STATUS_LABELS": vocab.WALK_STATUS_LABELS,
             "ROLES": vocab.ROLES,
             "current_locale": str(get_locale()),
+            "current_language": languages.language(str(get_locale())),
+            "other_languages": [lang for lang in languages.available(current_app.config["LANGUAGES"],
+                                                                     staff=not participant_page())
+                                if lang.code != str(get_locale())],
         }
 
     @app.template_filter("when")

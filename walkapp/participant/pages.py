@@ -175,7 +175,7 @@ def _content_hash(static: str, stamps: tuple) -> str:
 @bp.get("/lang/<lang>")
 def set_language(lang: str):
     """Switch the interface language and go back."""
-    if lang not in ("sv", "en"):
+    if lang not in current_app.config["LANGUAGES"]:
         abort(404)
     response = redirect(local_path(request.args.get("next")) or "/")
     response.set_cookie(LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax")
