@@ -69,6 +69,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(planner.bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(about.bp)
+    from . import mail, party
+
+    app.register_blueprint(party.bp)
+    mail.install(app)
     from . import tiles
 
     tiles.install(app)

@@ -72,6 +72,15 @@ SENTENCES: dict[str, str] = {
     "location_public_note": N_("Ändrade den offentliga kommentaren"),
     "responsible_added": N_("Lade till %(name)s bland de ansvariga (%(kind)s)"),
     "responsible_active": N_("Ändrade om %(name)s kan väljas som ansvarig"),
+    "responsible_email": N_("Ändrade e-postadressen till %(name)s"),
+    "party_sent": N_("Skickade platsen till den ansvariga med e-post"),
+    "party_status": N_("Svarade: föreslår status"),
+    "party_status_reason": N_("Svarade: skäl till att platsen inte åtgärdas"),
+    "party_date": N_("Svarade: föreslår datum"),
+    "party_answer_accepted": N_("Godkände svaret från %(name)s"),
+    "party_answer_corrected": N_("Rättade svaret från %(name)s och godkände det"),
+    "party_link_revoked": N_("Återkallade länken till %(name)s"),
+    "party_reminded": N_("Skickade en påminnelse till %(name)s"),
 }
 
 # Sentences that depend on the new value: (action, value) → sentence.
@@ -93,7 +102,8 @@ UNSHOWN_FIELDS = frozenset({"hidden", "concern", "photo.hidden", "photo.approved
                             "joins_closed", "published_at", "feedback_published_at", "totp", "password"})
 UNSHOWN_ACTIONS = frozenset({"pin_placed", "location_merged", "location_merged_away", "location_split", "user_created",
                              "user_active", "responsible_added", "responsible_active", "walk_opened", "walk_closed",
-                             "walk_reopened", "walk_back_to_draft"})
+                             "walk_reopened", "walk_back_to_draft", "party_answer_accepted", "party_answer_corrected",
+                             "party_link_revoked"})
 
 _NAME_IN_PARENS = re.compile(r"^(?P<name>.*) \((?P<key>[^()]*)\)$")
 _NAME_AND_WORD = re.compile(r"^(?P<name>.*) (?P<key>\S+)$")
@@ -111,6 +121,8 @@ class Entry:
     walk: Walk | None = None
     location: Location | None = None
     extra: dict = field(default_factory=dict)
+    # Who did it when no staff member did: the responsible party, through its link.
+    who: str = ""
 
 
 @dataclass
@@ -118,6 +130,7 @@ class _Names:
     walks: dict[int, Walk]
     locations: dict[int, Location]
     parties: dict[int, str]
+    actors: dict[int, str] = field(default_factory=dict)
 
 
 def describe(events: list[AuditEvent]) -> list[Entry]:
@@ -139,7 +152,10 @@ def _names(events: list[AuditEvent]) -> _Names:
     party_ids |= {int(e.new_value) for e in events if e.field == "responsible_id" and (e.new_value or "").isdigit()}
     parties = (dict(db.session.execute(select(ResponsibleParty.id, ResponsibleParty.name)
                                        .where(ResponsibleParty.id.in_(party_ids))).all()) if party_ids else {})
-    return _Names(walks, locations, parties)
+    actor_ids = {e.party_id for e in events if e.party_id}
+    actors = (dict(db.session.execute(select(ResponsibleParty.id, ResponsibleParty.name)
+                                      .where(ResponsibleParty.id.in_(actor_ids))).all()) if actor_ids else {})
+    return _Names(walks, locations, parties, actors)
 
 
 def _describe(e: AuditEvent, names: _Names) -> Entry:
@@ -162,6 +178,8 @@ def _describe(e: AuditEvent, names: _Names) -> Entry:
     elif e.action not in UNSHOWN_ACTIONS and e.field not in UNSHOWN_FIELDS:
         entry.old, entry.new = _value(e, e.old_value, names), _value(e, e.new_value, names)
     entry.note = _note(e)
+    if e.party_id and not e.user_id:
+        entry.who = names.actors.get(e.party_id, "")
     return entry
 
 
@@ -183,6 +201,8 @@ def _params(e: AuditEvent, names: _Names) -> dict:
         return {"name": m["name"] if m else (e.old_value or "")}
     if e.action in ("location_merged", "location_merged_away"):
         return {"other": e.note or ""}
+    if e.action.startswith("party_") or e.action == "responsible_email":
+        return {"name": names.actors.get(e.party_id, "") or e.new_value or ""}
     if e.action == "location_followup_merged":
         return {"other": e.note or "", "field": gettext(FIELDS.get(e.field or "", N_("uppföljning")))}
     return {}
@@ -244,6 +264,8 @@ def _note(e: AuditEvent) -> str:
     """The note, unless it only repeats what the sentence already names (places merged, pins split)."""
     if e.action in ("location_merged", "location_merged_away", "location_followup_merged", "location_split"):
         return ""
+    if e.action == "party_reminded" and (e.note or "").isdigit():
+        return ngettext("%(num)d plats", "%(num)d platser", int(e.note))
     if e.action == "retention_applied":
         m = re.match(r"^(\d+) dagar$", e.note or "")
         if m:

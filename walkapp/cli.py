@@ -106,10 +106,23 @@ def retention_command(days: int | None):
                f"from {report.walks} walks.")
 
 
+@click.command("remind")
+@with_appcontext
+def remind_command():
+    """Remind responsible parties of items due within PARTY_REMIND_DAYS or overdue (for cron, daily)."""
+    from .party_links import remind
+
+    sent = remind()
+    for link, count in sent:
+        click.echo(f"Reminded {link.party.name} <{link.email}>: {count} item(s) of walk {link.walk_id}.")
+    click.echo(f"{len(sent)} reminder(s) sent.")
+
+
 def register(app: Flask) -> None:
     """Add the commands to `flask --app walkapp`."""
     app.cli.add_command(users)
     app.cli.add_command(demo_command)
     app.cli.add_command(cluster_command)
     app.cli.add_command(retention_command)
+    app.cli.add_command(remind_command)
     app.cli.add_command(assets_command)

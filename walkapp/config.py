@@ -73,6 +73,20 @@ def defaults(instance_path: str) -> dict:
         # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
         "PROXY_COUNT": 0,
         "CONTACT_EMAIL": "trygghet@varberg.se",
+        # Outgoing mail (responsible parties' links and reminders) through SMTP. Without MAIL_SERVER
+        # mail is printed to the console instead (development). MAIL_FROM: the sender, else CONTACT_EMAIL.
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 25,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_USE_TLS": False,
+        "MAIL_FROM": "",
+        "MAIL_TIMEOUT": 30,
+        # A responsible party's personal link works this long; reminders (`flask remind`) go out for
+        # items due within PARTY_REMIND_DAYS or overdue, at most once per PARTY_REMIND_DAYS.
+        "PARTY_LINK_DAYS": 60,
+        "PARTY_REMIND_DAYS": 7,
+        "PARTY_LIMIT_PER_ADDRESS": "60 per 10 minutes",
         # An uploaded photo may be 25 MB; the form around it is small.
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024 + 256 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -226,6 +226,8 @@ class ResponsibleParty(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str | None] = mapped_column(String(60))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Where its items are mailed (party_links.py); without one the party cannot be sent anything.
+    email: Mapped[str | None] = mapped_column(String(254))
 
 
 class Pin(db.Model):
@@ -370,5 +372,71 @@ class AuditEvent(db.Model):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # Set when a responsible party did it through its link (no user): the history names the party.
+    party_id: Mapped[int | None] = mapped_column(ForeignKey("responsible_parties.id", ondelete="SET NULL"))
 
     user: Mapped[User | None] = relationship()
+    party: Mapped[ResponsibleParty | None] = relationship()
+
+
+class PartyLink(db.Model):
+    """A personal link that lets a responsible party answer for its items of one walk, without an account.
+
+    Only the SHA-256 of the link's token is kept. A link ends when it expires, when a planner revokes
+    it, or when a newer link for the same party and walk replaces it (sent again, or a reminder).
+    """
+
+    __tablename__ = "party_links"
+    __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_creation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("responsible_parties.id", ondelete="CASCADE"), index=True)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The address it was mailed to, as it was then.
+    email: Mapped[str] = mapped_column(String(254))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("party_links.id", ondelete="SET NULL"))
+    # Why it was made: the planner sent it, or `flask remind` sent a reminder with it.
+    reminder: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    party: Mapped[ResponsibleParty] = relationship()
+    walk: Mapped[Walk] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class PartyAnswer(db.Model):
+    """A responsible party's answer for one item: a proposal, in the place's history at once, that
+    changes the place only when a planner accepts it (or corrects and accepts it)."""
+
+    __tablename__ = "party_answers"
+    __table_args__ = (
+        CheckConstraint(_in("status", vocab.PARTY_ANSWERS), name="status"),
+        CheckConstraint(
+            "NOT (" + _in("status", vocab.STATUSES_NEEDING_REASON) + ") OR (reason IS NOT NULL AND reason <> '')",
+            name="reason_when_not_fixed",
+        ),
+        CheckConstraint("decision IS NULL OR " + _in("decision", vocab.ANSWER_DECISIONS), name="decision"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
+    party_id: Mapped[int] = mapped_column(ForeignKey("responsible_parties.id", ondelete="CASCADE"))
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("party_links.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    # When it is planned to be done (Planerad, Pågår) or was done (Åtgärdad).
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    decision: Mapped[str | None] = mapped_column(String(16))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    location: Mapped[Location] = relationship()
+    party: Mapped[ResponsibleParty] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -73,6 +73,7 @@ class LocationStatus:
     open311: str  # "open" or "closed" in Open311 GeoReport v2
     colour: str  # the badge's background on staff pages
     needs_reason: bool = False  # a reason is required (and shown with it)
+    by_party: bool = False  # a responsible party may propose it through its link (a planner accepts it)
 
 
 LOCATION_STATUS_SCALE = (
@@ -82,11 +83,11 @@ LOCATION_STATUS_SCALE = (
                    N_("Skickat till dem som ansvarar för platsen. Nu ska de bestämma vad som ska göras."), N_("Skickat"),
                    "open", "#e8f1fb"),
     LocationStatus("planerad", N_("Planerad"), N_("Det är bestämt vad som ska göras, och arbetet är planerat."),
-                   N_("Planerat"), "open", "#dbe7ff"),
-    LocationStatus("pagar", N_("Pågår"), N_("Arbetet pågår just nu."), N_("Pågår"), "open", "#ffe2c6"),
-    LocationStatus("atgardad", N_("Åtgärdad"), N_("Klart! Platsen är åtgärdad."), N_("Klart"), "closed", "#d8f0dc"),
+                   N_("Planerat"), "open", "#dbe7ff", by_party=True),
+    LocationStatus("pagar", N_("Pågår"), N_("Arbetet pågår just nu."), N_("Pågår"), "open", "#ffe2c6", by_party=True),
+    LocationStatus("atgardad", N_("Åtgärdad"), N_("Klart! Platsen är åtgärdad."), N_("Klart"), "closed", "#d8f0dc", by_party=True),
     LocationStatus("atgardas_ej", N_("Åtgärdas ej"), N_("Det här kommer inte att åtgärdas."), None, "closed", "#e5e5e5",
-                   needs_reason=True),
+                   needs_reason=True, by_party=True),
 )
 LOCATION_STATUS = {s.key: s for s in LOCATION_STATUS_SCALE}
 LOCATION_STATUSES = {s.key: s.label for s in LOCATION_STATUS_SCALE}
@@ -94,6 +95,12 @@ CLOSED_STATUSES = frozenset(s.key for s in LOCATION_STATUS_SCALE if s.open311 ==
 # The feedback page's progress line: the statuses that are steps on it, in order.
 STATUS_STEPS = tuple(s.key for s in LOCATION_STATUS_SCALE if s.step)
 STATUSES_NEEDING_REASON = tuple(s.key for s in LOCATION_STATUS_SCALE if s.needs_reason)
+# What a responsible party may answer per item through its link, and the status a place gets when a
+# planner sends it to its party ("ny" becomes this; a later status is left as it is).
+PARTY_ANSWERS = tuple(s.key for s in LOCATION_STATUS_SCALE if s.by_party)
+STATUS_SENT = "skickad"
+# What a planner did with a party's answer: took it as it was, changed it first, or a newer answer came.
+ANSWER_DECISIONS = ("accepted", "corrected", "replaced")
 
 ROLES = {"admin": N_("Administratör"), "leader": N_("Vandringsledare"), "planner": N_("Planerare")}
 # What kind of responsible party a department or owner is.

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import audit_text, comments, place_index
+from .. import audit_text, comments, party_links, place_index
 from ..extensions import db
 from ..models import Pin
 from ..permissions import plans
@@ -43,6 +43,7 @@ def _location_page(location, update: followup.Update, form=None, status: int = 2
     return render_template(
         "planner/location.html", card=card, location=location, update=update, form=form or {},
         parties=access.parties(), events=audit_text.describe(queries.history(location)), walks=queries.location_walks(location, visible),
+        pending=party_links.pending(location),
         back=local_path(request.args.get("next") or request.form.get("next")),
     ), status
 
