@@ -76,7 +76,7 @@ def test_the_database_refuses_a_rating_outside_the_scale(app, make_walk, join, m
         db.session.rollback()
 
 
-AUDIENCES = ("admin", "leader", "planner", "participant", "open311")
+AUDIENCES = ("admin", "leader", "planner", "participant", "open311", "party")
 
 
 def test_audiences_share_through_the_core_never_through_each_other():

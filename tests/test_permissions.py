@@ -3,6 +3,7 @@ new route cannot be forgotten."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 
 import pytest
@@ -11,15 +12,16 @@ from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests import photo_samples
 from tests.conftest import log_in
-from walkapp import create_app
+from walkapp import create_app, vocab
 from walkapp.extensions import db
-from walkapp.models import Pin, ResponsibleParty, Walk
+from walkapp.models import PartyAnswer, PartyLink, Pin, ResponsibleParty, Walk
 from walkapp.permissions import AREA_ROLES
 
 _APP = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite://"})
 STAFF_AREAS = tuple(AREA_ROLES)
 # Routes outside the staff areas, each public on purpose (participants, the public, login itself).
-PUBLIC_ENDPOINT_PREFIXES = ("api.", "pages.", "open311.", "media.", "auth.", "about.", "static")
+# party.: a responsible party's personal link (its token is its key; docs/security.md).
+PUBLIC_ENDPOINT_PREFIXES = ("api.", "pages.", "open311.", "media.", "auth.", "about.", "static", "party.")
 
 STAFF_RULES = sorted(
     ((rule.rule, method, rule.endpoint) for rule in _APP.url_map.iter_rules()
@@ -56,14 +58,25 @@ def world(app, client, make_user, make_walk, join, make_pin):
         walk.status = "closed"
         cluster_walk(walk)
         walk.published_at = walk.feedback_published_at = utcnow()
-        db.session.add(ResponsibleParty(name="Gatuförvaltningen"))
+        party = ResponsibleParty(name="Gatuförvaltningen", email="gata@example.org")
+        db.session.add(party)
+        db.session.flush()
+        location_id = db.session.get(Pin, pins[0]["id"]).location_id
+        link = PartyLink(party_id=party.id, walk_id=walk.id, token_hash="0" * 64, email=party.email,
+                         expires_at=utcnow() + dt.timedelta(days=1))
+        db.session.add(link)
+        db.session.flush()
+        answer = PartyAnswer(location_id=location_id, party_id=party.id, link_id=link.id, status=vocab.PARTY_ANSWERS[0])
+        db.session.add(answer)
         db.session.commit()
         ids = {
             "walk_id": walk.id,
             "pin_id": pins[0]["id"],
             "location_id": db.session.get(Pin, pins[0]["id"]).location_id,
             "user_id": people["other_leader"].id,
-            "party_id": db.session.scalar(select(ResponsibleParty.id)),
+            "party_id": party.id,
+            "link_id": link.id,
+            "answer_id": answer.id,
         }
     return {"people": people, "token": token, "ids": ids, "code": code}
 
