@@ -42,6 +42,11 @@ SENTENCES: dict[str, str] = {
     "walk_joins_opened": N_("Öppnade vandringen för nya deltagare igen"),
     "walk_recoded": N_("Gav vandringen en ny kod"),
     "retention_applied": N_("Raderade foton och kommentarer enligt gallringsregeln"),
+    "retention_photos": N_("Gallrade foton"),
+    "retention_comments": N_("Gallrade kommentarer"),
+    "retention_tokens": N_("Kopplade bort deltagarnas telefoner"),
+    "export_public_records": N_("Exporterade vandringens råmaterial för en begäran om allmän handling"),
+    "export_archive": N_("Exporterade protokoll och åtgärdslista för arkivet"),
     "pin_hide": N_("Dolde en punkt"),
     "pin_unhide": N_("Visade en dold punkt igen"),
     "pin_concern": N_("Markerade en punkt: oro – behöver åtgärd"),
@@ -97,13 +102,16 @@ FIELDS: dict[str, str] = {
     "due_date": N_("klart senast"), "proposed_action": N_("förslag på åtgärd"), "public_note": N_("offentlig kommentar"),
 }
 
+# Retention entries keep how many went (new_value): _retention_sentence counts them.
+RETENTION_COUNTED = frozenset({"retention_photos", "retention_comments", "retention_tokens"})
+
 # Values that are yes/no, times or coordinates: the sentence says it all, so they are not shown.
 UNSHOWN_FIELDS = frozenset({"hidden", "concern", "photo.hidden", "photo.approved", "comment_approved", "blocked", "active",
                             "joins_closed", "published_at", "feedback_published_at", "totp", "password"})
 UNSHOWN_ACTIONS = frozenset({"pin_placed", "location_merged", "location_merged_away", "location_split", "user_created",
                              "user_active", "responsible_added", "responsible_active", "walk_opened", "walk_closed",
                              "walk_reopened", "walk_back_to_draft", "party_answer_accepted", "party_answer_corrected",
-                             "party_link_revoked"})
+                             "party_link_revoked", *RETENTION_COUNTED})
 
 _NAME_IN_PARENS = re.compile(r"^(?P<name>.*) \((?P<key>[^()]*)\)$")
 _NAME_AND_WORD = re.compile(r"^(?P<name>.*) (?P<key>\S+)$")
@@ -166,6 +174,8 @@ def _describe(e: AuditEvent, names: _Names) -> Entry:
         entry.what = _split_sentence(e, names)
     elif e.action == "pin_moved":
         entry.what = _moved_sentence(e, names)
+    elif e.action in RETENTION_COUNTED and (e.new_value or "").isdigit():
+        entry.what = _retention_sentence(e.action, int(e.new_value))
     elif sentence is not None:
         entry.what = gettext(sentence, **params)
     else:
@@ -217,6 +227,14 @@ def _split_sentence(e: AuditEvent, names: _Names) -> str:
     return ngettext("Delade platsen: en punkt blev en ny plats", "Delade platsen: %(num)d punkter blev en ny plats", moved)
 
 
+def _retention_sentence(action: str, n: int) -> str:
+    if action == "retention_photos":
+        return ngettext("Gallrade ett foto", "Gallrade %(num)d foton", n)
+    if action == "retention_comments":
+        return ngettext("Gallrade en kommentar", "Gallrade %(num)d kommentarer", n)
+    return ngettext("Kopplade bort en deltagares telefon", "Kopplade bort %(num)d deltagares telefoner", n)
+
+
 def _moved_sentence(e: AuditEvent, names: _Names) -> str:
     source = names.locations.get(int(e.old_value)) if (e.old_value or "").isdigit() else None
     target = names.locations.get(int(e.new_value)) if (e.new_value or "").isdigit() else None
@@ -266,7 +284,7 @@ def _note(e: AuditEvent) -> str:
         return ""
     if e.action == "party_reminded" and (e.note or "").isdigit():
         return ngettext("%(num)d plats", "%(num)d platser", int(e.note))
-    if e.action == "retention_applied":
+    if e.action == "retention_applied" or e.action in RETENTION_COUNTED:
         m = re.match(r"^(\d+) dagar$", e.note or "")
         if m:
             return ngettext("Efter %(num)d dag", "Efter %(num)d dagar", int(m[1]))

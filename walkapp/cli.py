@@ -94,16 +94,24 @@ def cluster_command(walk_id: int):
 
 
 @click.command("retention")
-@click.option("--days", type=int, default=None, help="Override RETENTION_DAYS.")
+@click.option("--days", type=int, default=None,
+              help="For this run, every kind (photos, comments, tokens) after DAYS days instead of its setting; 0 keeps all.")
+@click.option("--dry-run", is_flag=True, help="List per walk what would be deleted, and change nothing.")
 @with_appcontext
-def retention_command(days: int | None):
-    """Delete photos and comments of walks closed longer ago than the retention period."""
-    from .retention import apply_retention
+def retention_command(days: int | None, dry_run: bool):
+    """Delete photos, comments and participants' tokens of walks closed longer ago than each kind's period."""
+    from .retention import KINDS, apply_retention, periods
 
-    days = days if days is not None else current_app.config["RETENTION_DAYS"]
-    report = apply_retention(days)
-    click.echo(f"Retention {days} days: {report.photos} photos and {report.comments} comments deleted "
-               f"from {report.walks} walks.")
+    chosen = periods(current_app.config, days)
+    report = apply_retention(chosen, dry_run=dry_run)
+    click.echo("Retention periods: " + ", ".join(
+        f"{kind} {chosen[kind]} days" if chosen[kind] else f"{kind} kept" for kind in KINDS) + ".")
+    verb = "would be deleted" if dry_run else "deleted"
+    for walk in report.walks:
+        click.echo(f"Walk {walk.walk_id} ({walk.title}): "
+                   + ", ".join(f"{walk.counts.get(kind, 0)} {kind}" for kind in KINDS) + f" {verb}.")
+    click.echo(f"{'Dry run: ' if dry_run else ''}{report.total('photos')} photos, {report.total('comments')} comments "
+               f"and {report.total('tokens')} tokens {verb} from {len(report.walks)} walks.")
 
 
 @click.command("remind")

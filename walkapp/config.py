@@ -38,12 +38,20 @@ def defaults(instance_path: str) -> dict:
         # Anyone else gets tiles only this far around a walk they can see.
         "TILE_REGION": "",
         "TILE_MARGIN_M": 2000,
+        # A phone that joins a walk keeps the area's tiles for offline use, at most this many (0: off;
+        # use 0 with an upstream whose terms forbid bulk downloading, such as OpenStreetMap's own).
+        "TILE_PREFETCH_MAX": 400,
         "DEFAULT_CENTER": "%s,%s" % VARBERG,
         # What a new walk's form starts with: a circle of this radius, and how pins become places.
         "DEFAULT_RADIUS_M": 600,
         "CLUSTER_EPS_M": 25.0,
         "CLUSTER_MIN_SAMPLES": 2,
+        # Retention (`flask retention`, docs/dataskydd.md): days after a walk closed; 0 keeps that kind.
+        # Photos and comments follow RETENTION_DAYS unless set; the phones' tokens go sooner.
         "RETENTION_DAYS": 365,
+        "RETENTION_PHOTOS_DAYS": None,
+        "RETENTION_COMMENTS_DAYS": None,
+        "RETENTION_TOKENS_DAYS": 90,
         # A pin made before the walk closed, by a phone that had no signal, is still taken this long after.
         "LATE_PIN_HOURS": 48,
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -109,6 +117,8 @@ TYPES: dict[str, type] = {
     "SESSION_COOKIE_SECURE": bool,
     "REMEMBER_COOKIE_SECURE": bool,
     "MAX_CONTENT_LENGTH": int,
+    "RETENTION_PHOTOS_DAYS": int,
+    "RETENTION_COMMENTS_DAYS": int,
 }
 # Read from the environment although they have no default here (Flask's own and the tests').
 KNOWN_ELSEWHERE = frozenset({"TEST_DATABASE_URL", "TEST_REDIS_URL", "TEST_S3"})
