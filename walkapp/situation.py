@@ -24,7 +24,7 @@ from .extensions import db
 from .models import Agreement, AuditEvent, Location, Pin, Walk
 from .walks import walk_rules
 
-FIXED = "atgardad"
+FIXED = vocab.FIXED_STATUS
 
 
 @dataclass(frozen=True)

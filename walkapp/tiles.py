@@ -123,3 +123,24 @@ def _walk_boxes() -> list[Box]:
         Walk.status == "open",
         and_(Walk.status == "closed", or_(Walk.closed_at >= recently, Walk.feedback_published_at.is_not(None)))))
     return [tile_cache.box_of(json.loads(area)).grown(cfg["TILE_MARGIN_M"]) for area in db.session.scalars(query)]
+
+
+def offline_plan(area_geojson: str):
+    """What a phone on this walk keeps for offline use (offline_tiles.py), or None when that is off."""
+    from . import offline_tiles
+
+    return offline_tiles.plan(tile_cache.box_of(json.loads(area_geojson)), current_app.config["TILE_PREFETCH_MAX"])
+
+
+def typical_tile_bytes(sample: int = 500) -> int:
+    """The mean size of tiles in our cache (a sample of them), or a typical size when it is empty."""
+    from itertools import islice
+    from pathlib import Path
+
+    from .offline_tiles import TYPICAL_TILE_BYTES
+
+    try:
+        sizes = [p.stat().st_size for p in islice(Path(current_app.config["TILE_CACHE_DIR"]).rglob("*.png"), sample)]
+    except OSError:
+        sizes = []
+    return round(sum(sizes) / len(sizes)) if sizes else TYPICAL_TILE_BYTES

@@ -92,6 +92,8 @@ LOCATION_STATUS_SCALE = (
 LOCATION_STATUS = {s.key: s for s in LOCATION_STATUS_SCALE}
 LOCATION_STATUSES = {s.key: s.label for s in LOCATION_STATUS_SCALE}
 CLOSED_STATUSES = frozenset(s.key for s in LOCATION_STATUS_SCALE if s.open311 == "closed")
+# The status that says the place was fixed (the situation report times the way to it).
+FIXED_STATUS = "atgardad"
 # The feedback page's progress line: the statuses that are steps on it, in order.
 STATUS_STEPS = tuple(s.key for s in LOCATION_STATUS_SCALE if s.step)
 STATUSES_NEEDING_REASON = tuple(s.key for s in LOCATION_STATUS_SCALE if s.needs_reason)

@@ -22,9 +22,10 @@ from walkapp.walks import new_join_code, set_area
 # What the map view's first load may weigh, gzipped: everything but the tiles. 68.4 KB on 2026-11-30
 # (Leaflet alone is 41.7 KB); 72.2 KB with this round's field features: pins already at the place
 # offered first ("Jag håller med"; its own script and sheet load only on walks that share pins), Hjälp
-# (112, BRIS) in the page so it works offline, the privacy link and "Ta bort alla mina punkter". The
-# round's goal is 60 KB, not met: this only keeps it from growing unnoticed.
-BUDGET_BYTES = 73 * 1024
+# (112, BRIS) in the page so it works offline, the privacy link and "Ta bort alla mina punkter"; 73.4 KB
+# once the service worker keeps the walk area's map for offline use. The round's goal is 60 KB, not
+# met: this only keeps it from growing unnoticed.
+BUDGET_BYTES = 74 * 1024
 STOPS = [
     {"name": "Stopp 1 – Mittpunkten", "lat": VARBERG[0] + 0.001, "lon": VARBERG[1]},
     {"name": "Stopp 2 – Gångtunneln", "lat": VARBERG[0] - 0.0012, "lon": VARBERG[1] + 0.002},

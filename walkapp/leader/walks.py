@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from .. import audit, lifecycle, vocab
+from .. import audit, lifecycle, tiles, vocab
 from ..extensions import db
 from ..models import Participant, Photo, Pin, User, Walk, utcnow
 from ..staff import led_walk
@@ -84,7 +85,10 @@ def walk(walk_id: int):
     """A walk's overview: status, code, figures, and what to do next."""
     walk = led_walk(walk_id)
     figures = walk_figures(walk)
-    return render_template("leader/walk.html", walk=walk, figures=figures, transitions=lifecycle.next_states(walk))
+    offline = tiles.offline_plan(walk.area_geojson)
+    offline_size = format_decimal(offline.tiles * tiles.typical_tile_bytes() / 1e6, "#,##0.#") + " MB" if offline else ""
+    return render_template("leader/walk.html", walk=walk, figures=figures, transitions=lifecycle.next_states(walk),
+                           offline=offline, offline_size=offline_size)
 
 
 @bp.get("/walks/<id:walk_id>/status/<any(open, closed, draft):target>")

@@ -108,6 +108,9 @@ def walk_app(walk: Walk):
         "tiles": {"url": tiles.url_template(), "attribution": current_app.config["TILE_ATTRIBUTION"],
                   "bounds": tiles.walk_bounds(walk.area_geojson), "minZoom": tiles.PUBLIC_ZOOMS.start},
     }
+    offline = tiles.offline_plan(walk.area_geojson)
+    # The area's tiles the service worker keeps once someone has joined (sw.js), or None.
+    page["offline"] = offline.json() if offline else None
     html = render_template("participant/walk.html", walk=walk, page=page, modules=APP_MODULES)
     response = current_app.make_response(html)
     # Always ask the server first; the service worker answers from its copy only when offline.

@@ -145,6 +145,8 @@ async function installWorker() {
       });
     }
     html.dataset.offline = "ready";
+    // The walk area's map, kept for offline use (bounded; the worker skips tiles it has already).
+    if (page.offline && registration.active) registration.active.postMessage({ type: "prefetch-tiles", offline: page.offline });
   } catch {
     // Without a worker (an http:// address on a LAN, say) the page still works while online.
   }
@@ -187,6 +189,21 @@ outbox.onChange((report) => {
   if (report.online && mapStarted) mapView.redrawTiles();
   if (html.classList.contains("joined")) update();
 });
+// How far keeping the map for offline use has come: a chip while it runs, a toast when it is done.
+let tilesDone = false;
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    const data = event.data || {};
+    if (data.type !== "tiles" || tilesDone) return;
+    const finished = data.done >= data.total;
+    $("map-status").textContent = finished ? "" : t("tiles_progress", { percent: Math.round((100 * data.done) / data.total) });
+    if (finished) {
+      tilesDone = true;
+      html.dataset.tiles = data.failed ? "partial" : "ready";
+      if (!data.failed && data.fetched) toast(t("tiles_ready"));  // said once, when it was saved
+    }
+  });
+}
 $("start").addEventListener("click", start);
 $("mark").addEventListener("click", mark);
 $("nomap").addEventListener("click", openNoMap);
