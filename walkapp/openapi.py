@@ -119,6 +119,7 @@ def openapi_document() -> dict:
             "stops": {"type": "array", "items": {"type": "object", "required": ["name", "lat", "lon"], "properties": {"name": {"type": "string"}, "lat": {"type": "number"}, "lon": {"type": "number"}}}},
             "categories": {"type": "array", "items": {"type": "object", "required": ["key", "label"], "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}},
             "share_pins": {"type": "boolean"},
+            "follow_up": {"type": "boolean", "description": "A follow-up walk: its stops are the earlier walk's places, to check whether it got better."},
             "photo_approval": {"type": "boolean"},
             "joins_closed": {"type": "boolean", "description": "The leader stopped new participants from joining."},
             "url": {"type": "string", "description": "The QR link of the walk."},

@@ -20,6 +20,10 @@ from .models import Agreement, AuditEvent, Location, Photo, Pin, Walk
 from .permissions import planner_photo, shown_to_planners
 
 
+# A place set to Åtgärdad is flagged when at least this share of the latest walk's voices there are unsafe.
+STILL_UNSAFE_SHARE = 0.5
+
+
 def published_walks() -> list[Walk]:
     """Walks whose locations the leader handed to the planners, newest first."""
     return db.session.scalars(
@@ -81,6 +85,12 @@ class Card:
     def before_after(self) -> bool:
         """Whether a follow-up walk gives before/after figures."""
         return len(self.history) > 1
+
+    @property
+    def still_unsafe(self) -> bool:
+        """Marked Åtgärdad, yet at the latest walk there most youths still found it unsafe."""
+        return (self.location.status == vocab.FIXED_STATUS and self.before_after
+                and self.history[-1]["unsafe_share"] >= STILL_UNSAFE_SHARE)
 
 
 def card(location: Location, pin_ok: Callable[[Pin], bool] = lambda p: is_published(p.walk)) -> Card:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import case, func, select
 
-from .. import audit, lifecycle, tiles, vocab
+from .. import audit, follow_up, lifecycle, tiles, vocab
 from ..extensions import db
 from ..models import Participant, Photo, Pin, User, Walk, utcnow
 from ..staff import led_walk
@@ -89,6 +89,20 @@ def walk(walk_id: int):
     offline_size = format_decimal(offline.tiles * tiles.typical_tile_bytes() / 1e6, "#,##0.#") + " MB" if offline else ""
     return render_template("leader/walk.html", walk=walk, figures=figures, transitions=lifecycle.next_states(walk),
                            offline=offline, offline_size=offline_size)
+
+
+@bp.post("/walks/<id:walk_id>/follow-up")
+def new_follow_up(walk_id: int):
+    """Start planning a follow-up walk: the same area, this walk's places as its stops."""
+    walk = led_walk(walk_id)
+    if walk.status != "closed":
+        flash(_("En uppföljningsvandring kan göras när vandringen är avslutad."), "error")
+        return redirect(url_for("leader.walk", walk_id=walk.id))
+    follow = follow_up.create(walk, current_user, _("Uppföljning: %(title)s", title=walk.title))
+    db.session.commit()
+    flash(_("Uppföljningsvandringen är skapad som utkast, med platserna från förra gången som stopp. Välj dag och tid."),
+          "success")
+    return redirect(url_for("leader.edit_walk", walk_id=follow.id))
 
 
 @bp.get("/walks/<id:walk_id>/status/<any(open, closed, draft):target>")

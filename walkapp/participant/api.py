@@ -165,6 +165,8 @@ def walk_json(walk: Walk) -> dict:
         "stops": [{"name": s["name"], "lat": s["lat"], "lon": s["lon"]} for s in walk.stops],
         "categories": [{"key": c["key"], "label": gettext(c["label"])} for c in walk.categories],
         "share_pins": walk.share_pins,
+        # A follow-up walk: its stops are the places of the earlier walk, to check on the spot.
+        "follow_up": walk.follow_up_of_id is not None,
         "photo_approval": walk.photo_approval,
         "joins_closed": walk.joins_closed,
     })

@@ -32,7 +32,7 @@ export function initForm(h) {
   $("comment").addEventListener("input", countComment);
   $("photo").addEventListener("change", choosePhoto);
   $("photo-remove").addEventListener("click", removePhoto);
-  whereInputs.forEach((input) => input.addEventListener("change", showWords));
+  whereInputs.forEach((input) => input.addEventListener("change", () => { showWords(); showFollowUp(); }));
   form.querySelectorAll("input[name=rating]").forEach((input) => input.addEventListener("change", () => { $("rating-error").hidden = true; }));
   form.addEventListener("submit", submit);
 }
@@ -78,6 +78,26 @@ export function moveTo(latlng) {
   mapView.placeDraft(latlng.lat, latlng.lng);
   $("form-error").hidden = true;
   showNearby();
+  showFollowUp();
+}
+
+/** On a follow-up walk, at one of the earlier walk's places (its stops): ask whether it got better. */
+const FOLLOW_UP_M = 30;
+function showFollowUp() {
+  let stop = null;
+  if (walk.follow_up && state) {
+    if (state.position) {
+      const here = state.position;
+      const metres = (s) => Math.hypot((s.lat - here.lat) * 111320, (s.lon - here.lon) * 111320 * Math.cos((here.lat * Math.PI) / 180));
+      stop = walk.stops.filter((s) => metres(s) <= FOLLOW_UP_M).sort((a, b) => metres(a) - metres(b))[0] || null;
+    } else {
+      const chosen = whereInputs.find((i) => i.checked && i.dataset.stop);
+      stop = chosen ? walk.stops.find((s) => s.name === chosen.dataset.stop) : null;
+    }
+  }
+  $("rating-legend").textContent = stop ? t("rating_follow_up") : t("rating_question");
+  $("follow-up-hint").textContent = stop ? t("follow_up_hint", { stop: stop.name }) : "";
+  $("follow-up-hint").hidden = !stop;
 }
 
 /** Before a second pin is made at the same place: the pins already there, one's own to change and
@@ -134,6 +154,7 @@ function begin(newState, title, submitLabel) {
   $("submit").disabled = false;
   $("move-hint").hidden = Boolean(state.words);
   $("nearby").hidden = true;
+  showFollowUp();
   $("place-field").hidden = !state.words;
   showWords();
   countComment();
@@ -159,6 +180,7 @@ function fill(fields, stop, words, photo, thumbUrl) {
     $("place-description").value = words;
   }
   showWords();
+  showFollowUp();
   state.thumbUrl = thumbUrl;
   if (photo) showPreview(photo instanceof Blob ? URL.createObjectURL(photo) : thumbUrl);
 }
