@@ -21,7 +21,8 @@ _APP = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": "sqlite:/
 STAFF_AREAS = tuple(AREA_ROLES)
 # Routes outside the staff areas, each public on purpose (participants, the public, login itself).
 # party.: a responsible party's personal link (its token is its key; docs/security.md).
-PUBLIC_ENDPOINT_PREFIXES = ("api.", "pages.", "open311.", "media.", "auth.", "about.", "static", "party.")
+# tiles.: map tiles, public around walks one can see and for staff in the region (tests/test_tiles.py).
+PUBLIC_ENDPOINT_PREFIXES = ("api.", "pages.", "open311.", "media.", "auth.", "about.", "static", "party.", "tiles.")
 
 STAFF_RULES = sorted(
     ((rule.rule, method, rule.endpoint) for rule in _APP.url_map.iter_rules()
