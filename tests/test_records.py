@@ -182,3 +182,9 @@ def test_the_records_page_offers_both_exports(client, login_as, walk):
     assert [a for a in parser.actions if "/records/" in a] == [f"/planner/walks/{walk['id']}/records/public.zip",
                               f"/planner/walks/{walk['id']}/records/archive.zip"]
     assert "sekretessprövning" in page
+
+
+def test_the_walks_list_links_to_each_walks_records(client, login_as, walk):
+    login_as("planner")
+    page = client.get("/planner/walks").get_data(as_text=True)
+    assert f'href="/planner/walks/{walk["id"]}/records"' in page
