@@ -55,6 +55,7 @@ SENTENCES: dict[str, str] = {
     "photo_restore": N_("Tog tillbaka ett borttaget foto"),
     "photo_approve": N_("Godkände ett foto"),
     "photo_unapprove": N_("Tog tillbaka godkännandet av ett foto"),
+    "photo_blurred": N_("Suddade ut områden i ett foto för hand"),
     "comment_redacted": N_("Redigerade bort text i en kommentar"),
     "comment_approved": N_("Godkände en kommentar för allmänheten"),
     "comment_unapproved": N_("Tog tillbaka godkännandet av en kommentar"),

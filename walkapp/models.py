@@ -348,6 +348,9 @@ class Photo(db.Model):
     bytes: Mapped[int] = mapped_column(Integer)
     thumb_width: Mapped[int] = mapped_column(Integer)
     thumb_height: Mapped[int] = mapped_column(Integer)
+    # The rectangles of the full size that were blurred, {"x", "y", "w", "h", "by": "auto" | "manual"}
+    # (faces.py); None for a photo stored before faces were blurred.
+    blurred: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     approved: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_reason: Mapped[str | None] = mapped_column(Text)

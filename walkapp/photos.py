@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from PIL import ExifTags, Image, JpegImagePlugin
 
-from . import colour
+from . import colour, faces
 from .vocab import N_
 
 try:
@@ -133,7 +133,8 @@ class Busy(PhotoError):
 
 @dataclass(frozen=True)
 class ProcessedPhoto:
-    """The stored versions of one photo, free of metadata, named by the hash of `full`."""
+    """The stored versions of one photo, free of metadata, named by the hash of `full`; `blurred` are
+    the rectangles of `full` that were blurred (faces)."""
 
     sha256: str
     full: bytes
@@ -142,6 +143,11 @@ class ProcessedPhoto:
     height: int
     thumb_width: int
     thumb_height: int
+    blurred: tuple[faces.Box, ...] = ()
+
+    def blurred_record(self) -> list[dict]:
+        """The blurred rectangles as the photo row keeps them (all found on upload)."""
+        return [box.record("auto") for box in self.blurred]
 
 
 _slots = threading.BoundedSemaphore(2)
@@ -189,6 +195,36 @@ def _process(data: bytes) -> ProcessedPhoto:
             to_srgb = colour.transform_for(_rgb_icc_profile(im.info.get("icc_profile")))
             full = _resize(im, target, box, transpose, to_srgb)
     full.info = {}  # nothing from the upload travels on
+    # Faces are blurred in the full size, before anything is encoded: the thumbnail is made from it.
+    blurred = tuple(faces.padded(box, full.size) for box in faces.find(full))
+    faces.blur(full, blurred)
+    return _encoded(full, blurred)
+
+
+def blur_areas(full_jpeg: bytes, boxes: tuple[faces.Box, ...], wait: float | None = None) -> ProcessedPhoto:
+    """Blur more rectangles of a stored full-size photo (what the detector missed, marked by a leader)
+    and make the thumbnail again from it; `blurred` of the result are those rectangles only. Raises
+    ValueError when a rectangle is not inside the picture, Busy when no slot came free in `wait` s."""
+    slots = _slots
+    if not slots.acquire(timeout=wait if wait is not None else -1):
+        raise Busy("no free photo slot")
+    try:
+        try:
+            with Image.open(io.BytesIO(full_jpeg), formats=("JPEG",)) as im:
+                full = im.convert("RGB")
+        except (OSError, SyntaxError, ValueError, EOFError) as e:
+            raise CorruptImage(str(e)) from e
+        if not all(box.fits(full.size) for box in boxes):
+            raise ValueError(f"rectangles outside {full.size}")
+        full.info = {}
+        faces.blur(full, boxes)
+        return _encoded(full, tuple(boxes))
+    finally:
+        slots.release()
+
+
+def _encoded(full: Image.Image, blurred: tuple[faces.Box, ...]) -> ProcessedPhoto:
+    """The full-size picture and its thumbnail as JPEGs, named by the hash of the full size."""
     thumb_job = _pool().submit(_thumbnail, full)  # the thumbnail is made while the full size is encoded
     full_jpeg = _encode(full)
     thumb, thumb_jpeg = thumb_job.result()
@@ -200,6 +236,7 @@ def _process(data: bytes) -> ProcessedPhoto:
         height=full.height,
         thumb_width=thumb.width,
         thumb_height=thumb.height,
+        blurred=blurred,
     )
 
 

@@ -42,7 +42,7 @@ def insert_pin(values: dict, photo: photos.ProcessedPhoto | None) -> Pin:
     if photo is not None:
         photo_row = {"pin_id": pin_id, "sha256": photo.sha256, "width": photo.width, "height": photo.height,
                      "bytes": len(photo.full), "thumb_width": photo.thumb_width, "thumb_height": photo.thumb_height,
-                     "created_at": now}
+                     "blurred": photo.blurred_record(), "created_at": now}
         db.session.execute(_INSERT_PHOTO, photo_row)
         pin.photo = Photo(**photo_row)
     return pin
@@ -61,12 +61,29 @@ def attach_photo(pin: Pin, processed: photos.ProcessedPhoto, stored: bool = Fals
         bytes=len(processed.full),
         thumb_width=processed.thumb_width,
         thumb_height=processed.thumb_height,
+        blurred=processed.blurred_record(),
     )
     if not stored:  # the API stores first, outside the transaction (store_files)
         store().put(processed)
     # The row itself may not change: mark it, so phones showing the old photo know to fetch the new one.
     pin.updated_at = utcnow()
     if old and old != processed.sha256:
+        pending_file_removals().add(old)
+
+
+def replace_blurred(pin: Pin, processed: photos.ProcessedPhoto) -> None:
+    """Put a photo blurred further by hand (photos.blur_areas) in place of the pin's, storing it now;
+    the less blurred files are deleted after the commit (pinstore.commit), so they are never kept."""
+    photo = pin.photo
+    old = photo.sha256
+    store().put(processed)
+    photo.sha256 = processed.sha256
+    photo.bytes = len(processed.full)
+    photo.width, photo.height = processed.width, processed.height
+    photo.thumb_width, photo.thumb_height = processed.thumb_width, processed.thumb_height
+    photo.blurred = list(photo.blurred or []) + [box.record("manual") for box in processed.blurred]
+    pin.updated_at = utcnow()  # phones showing the old photo fetch the new one
+    if old != processed.sha256:
         pending_file_removals().add(old)
 
 

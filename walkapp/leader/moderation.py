@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, comments, concerns, locations
+from .. import audit, comments, concerns, faces, locations, photos, pinstore
 from ..extensions import db
 from ..models import Agreement, Participant, Pin, utcnow
 from ..staff import led_walk
@@ -113,6 +114,69 @@ def photo(pin_id: int, action: str):
         photo.approved = action == "approve"
         message = _("Fotot är godkänt.") if photo.approved else _("Godkännandet är borttaget.")
     return _done(pin, message)
+
+
+@bp.get("/pins/<id:pin_id>/photo")
+def photo_page(pin_id: int):
+    """The photo at full size with what was blurred outlined, to blur by hand what the detector missed."""
+    pin = _pin(pin_id)
+    if pin.photo is None:
+        abort(404)
+    return render_template("leader/photo.html", pin=pin, walk=pin.walk, photo=pin.photo,
+                           max_areas=faces.MAX_AREAS, min_side=faces.MIN_SIDE)
+
+
+def _areas_refused(reason: str, photo) -> str:
+    """What to tell the leader when the rectangles cannot be blurred (faces.BadAreas)."""
+    if reason == "number":
+        return _("Skriv hela tal i pixlar för vänsterkant, överkant, bredd och höjd.")
+    if reason == "small":
+        return _("Ett område måste vara minst %(min)d × %(min)d pixlar.", min=faces.MIN_SIDE)
+    if reason == "outside":
+        return _("Området måste ligga helt inne i fotot, som är %(width)d × %(height)d pixlar.",
+                 width=photo.width, height=photo.height)
+    if reason == "many":
+        return _("Högst %(num)d områden åt gången och %(most)d på ett foto. Ta bort fotot om det behövs fler.",
+                 num=faces.MAX_AREAS, most=faces.MAX_BLURRED)
+    return _("Dra en rektangel över det som ska suddas, eller skriv in var den ligger, och spara sedan.")
+
+
+@bp.post("/pins/<id:pin_id>/photo/blur")
+def blur_photo(pin_id: int):
+    """Blur the rectangles the leader marked on the photo; the less blurred files are deleted."""
+    pin = _pin(pin_id)
+    photo = pin.photo
+    if photo is None:
+        abort(404)
+    back = redirect(url_for("leader.photo_page", pin_id=pin.id))
+    form = request.form
+    try:
+        boxes = faces.areas_from(zip(form.getlist("x"), form.getlist("y"), form.getlist("w"), form.getlist("h")),
+                                 (photo.width, photo.height), len(photo.blurred or ()))
+    except faces.BadAreas as refused:
+        flash(_areas_refused(refused.reason, photo), "error")
+        return back
+    data = pinstore.store().open(photo.sha256, "full")
+    try:
+        if data is None:
+            raise photos.CorruptImage("the stored file is missing")
+        processed = photos.blur_areas(data, tuple(boxes), wait=10)
+    except photos.Busy:
+        flash(_("Servern arbetar med många foton just nu. Försök igen om en stund."), "error")
+        return back
+    except (photos.PhotoError, ValueError):
+        flash(_("Fotot gick inte att öppna, så inget är ändrat. Ta bort fotot om det inte går att sudda."), "error")
+        return back
+    pinstore.replace_blurred(pin, processed)
+    audit.record("photo_blurred", current_user, pin=pin, field="photo.blurred")
+    try:
+        pinstore.commit()
+    except Exception:
+        db.session.rollback()
+        pinstore.discard_if_unreferenced(processed.sha256)
+        raise
+    flash(ngettext("Området är suddat.", "%(num)d områden är suddade.", len(boxes)), "success")
+    return back
 
 
 @bp.post("/pins/<id:pin_id>/redact")
