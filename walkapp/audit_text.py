@@ -41,6 +41,7 @@ SENTENCES: dict[str, str] = {
     "walk_joins_closed": N_("Stängde vandringen för nya deltagare"),
     "walk_joins_opened": N_("Öppnade vandringen för nya deltagare igen"),
     "walk_recoded": N_("Gav vandringen en ny kod"),
+    "walk_meeting_notes": N_("Skrev anteckningar från återträffen"),
     "retention_applied": N_("Raderade foton och kommentarer enligt gallringsregeln"),
     "retention_photos": N_("Gallrade foton"),
     "retention_comments": N_("Gallrade kommentarer"),
@@ -107,7 +108,7 @@ FIELDS: dict[str, str] = {
 RETENTION_COUNTED = frozenset({"retention_photos", "retention_comments", "retention_tokens"})
 
 # Values that are yes/no, times or coordinates: the sentence says it all, so they are not shown.
-UNSHOWN_FIELDS = frozenset({"hidden", "concern", "photo.hidden", "photo.approved", "comment_approved", "blocked", "active",
+UNSHOWN_FIELDS = frozenset({"hidden", "concern", "closing_meeting_notes", "photo.hidden", "photo.approved", "comment_approved", "blocked", "active",
                             "joins_closed", "published_at", "feedback_published_at", "totp", "password"})
 UNSHOWN_ACTIONS = frozenset({"pin_placed", "location_merged", "location_merged_away", "location_split", "user_created",
                              "user_active", "responsible_added", "responsible_active", "walk_opened", "walk_closed",

@@ -124,6 +124,11 @@ class Walk(db.Model):
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # The public feedback page (återkoppling) at the QR link.
     feedback_published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # The closing meeting (återträff) 2–3 weeks after the walk, where the responsible parties answer:
+    # when and where (the protocol prints them), and the notes taken there.
+    closing_meeting_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    closing_meeting_place: Mapped[str | None] = mapped_column(String(200))
+    closing_meeting_notes: Mapped[str | None] = mapped_column(Text)
 
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     staff: Mapped[list[User]] = relationship(secondary=walk_staff, back_populates="walks")

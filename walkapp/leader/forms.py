@@ -39,6 +39,8 @@ class WalkForm(FlaskForm):
     title = StringField(_l("Namn på vandringen"), validators=[DataRequired(), Length(max=200)])
     starts_at = DateTimeLocalField(_l("Datum och tid"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     meeting_place = StringField(_l("Samlingsplats"), validators=[Optional(), Length(max=200)])
+    closing_meeting_at = DateTimeLocalField(_l("Återträff: datum och tid"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closing_meeting_place = StringField(_l("Återträff: plats"), validators=[Optional(), Length(max=200)])
     light = SelectField(_l("Förväntat ljus"), choices=choices({"": "–", **{k: _l(v) for k, v in vocab.LIGHT.items()}}),
                         validators=[Optional()])
     area_mode = SelectField(_l("Område"), choices=choices({"circle": _l("Cirkel runt en punkt"), "polygon": _l("Ritat område")}))
@@ -115,9 +117,17 @@ class WalkForm(FlaskForm):
 
     def starts_at_utc(self) -> dt.datetime | None:
         """The local date and time typed, as naive UTC."""
-        if self.starts_at.data is None:
-            return None
-        return self.starts_at.data.replace(tzinfo=local_zone()).astimezone(dt.UTC).replace(tzinfo=None)
+        return utc_of(self.starts_at.data)
+
+    def closing_meeting_utc(self) -> dt.datetime | None:
+        return utc_of(self.closing_meeting_at.data)
+
+
+def utc_of(local: dt.datetime | None) -> dt.datetime | None:
+    """A local date and time typed in a form, as naive UTC."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=local_zone()).astimezone(dt.UTC).replace(tzinfo=None)
 
 
 def parsed_stops(text: str | None) -> list[dict]:

@@ -192,6 +192,8 @@ def _apply(form: WalkForm, walk: Walk) -> None:
     walk.title = form.title.data.strip()
     walk.starts_at = form.starts_at_utc()
     walk.meeting_place = (form.meeting_place.data or "").strip() or None
+    walk.closing_meeting_at = form.closing_meeting_utc()
+    walk.closing_meeting_place = (form.closing_meeting_place.data or "").strip() or None
     walk.light = form.light.data or None
     set_area(walk, form.area())
     walk.stops = parsed_stops(form.stops_json.data)
@@ -209,6 +211,7 @@ def _apply(form: WalkForm, walk: Walk) -> None:
 
 def _fill(form: WalkForm, walk: Walk) -> None:
     form.starts_at.data = local_input_value(walk.starts_at)
+    form.closing_meeting_at.data = local_input_value(walk.closing_meeting_at)
     form.area_mode.data = "polygon"
     form.area_geojson.data = walk.area_geojson
     form.center_lat.data, form.center_lon.data = walk.center_lat, walk.center_lon
