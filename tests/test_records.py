@@ -62,7 +62,7 @@ def _csv(archive: zipfile.ZipFile, name: str) -> list[dict]:
 
 
 def test_public_records_hold_everything_flagged_for_the_secrecy_review(app, client, login_as, walk):
-    planner = login_as("planner")
+    planner = login_as("admin")
     archive = _zip(client.post(f"/planner/walks/{walk['id']}/records/public.zip"))
     assert {"README.txt", "pins.csv", "agreements.csv", "moderation.csv"} <= set(archive.namelist())
 
@@ -91,6 +91,17 @@ def test_public_records_hold_everything_flagged_for_the_secrecy_review(app, clie
     with app.app_context():
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "export_public_records")).all()
         assert [(e.user_id, e.walk_id) for e in events] == [(planner.id, walk["id"])]
+
+
+def test_a_planner_gets_everything_but_the_redacted_originals(client, login_as, walk):
+    login_as("planner")
+    archive = _zip(client.post(f"/planner/walks/{walk['id']}/records/public.zip"))
+    pins = {int(r["Punkt"]): r for r in _csv(archive, "pins.csv")}
+    redacted = pins[walk["pins"]["redacted"]]
+    assert redacted["Kommentar"] == "Ring [borttaget]" and redacted["Oro – behöver åtgärd"] == "ja"
+    assert redacted["Kommentar före redigering"].startswith("Finns") and pins[walk["pins"]["hidden"]]["Dold"] == "ja"
+    assert not any("Kalle" in archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    assert "administratör" in archive.read("README.txt").decode("utf-8")
 
 
 def test_the_archive_holds_the_protocol_as_pdf_and_the_action_list(app, client, login_as, walk):

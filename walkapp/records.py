@@ -57,8 +57,15 @@ FILERNA
   och registreringsskyltar har suddats automatiskt när fotot togs emot; det ersätter inte
   sekretessprövningen.
 
-CSV-filerna är UTF-8 med semikolon som skiljetecken och öppnas direkt i Excel.
+{originals}CSV-filerna är UTF-8 med semikolon som skiljetecken och öppnas direkt i Excel.
 Tider är svensk tid ({zone}).
+"""
+
+WITHOUT_ORIGINALS = """\
+Filen togs ut av någon som inte är administratör. Originalet till en redigerad kommentar finns i
+systemet men är inte med ("Finns" i kolumnen "Kommentar före redigering"); en administratör kan ta
+ut filen med originalen.
+
 """
 
 
@@ -72,8 +79,13 @@ def _yes(flag) -> str:
     return _("ja") if flag else ""
 
 
-def pin_rows(walk: Walk, local: Callable, numbers: dict[int, int]) -> tuple[list[str], list[list], list[Pin]]:
-    """Every pin of the walk, hidden ones included and flagged: the header, the rows and the pins."""
+def pin_rows(walk: Walk, local: Callable, numbers: dict[int, int],
+             originals: bool) -> tuple[list[str], list[list], list[Pin]]:
+    """Every pin of the walk, hidden ones included and flagged: the header, the rows and the pins.
+
+    A redacted comment's original goes only to an admin (docs/roller.md); for anyone else the cell
+    says that there is one.
+    """
     pins = db.session.scalars(
         select(Pin).where(Pin.walk_id == walk.id).order_by(Pin.id)
         .options(joinedload(Pin.photo), joinedload(Pin.location), joinedload(Pin.user))).unique().all()
@@ -91,7 +103,9 @@ def pin_rows(walk: Walk, local: Callable, numbers: dict[int, int]) -> tuple[list
             pin.id, local(pin.created_at), local(pin.taken_at), author, pin.rating, _(vocab.RATINGS[pin.rating]),
             ", ".join(walk.category_label(k) for k in pin.categories or ()),
             _(vocab.LIGHT[pin.light]) if pin.light in vocab.LIGHT else "", pin.lat, pin.lon, pin.accuracy_m,
-            _yes(pin.unplaced), pin.stop_name, pin.place_description, pin.comment, pin.comment_original,
+            _yes(pin.unplaced), pin.stop_name, pin.place_description, pin.comment,
+            (pin.comment_original if originals else _("Finns. En administratör kan ta ut den."))
+            if pin.comment_original else "",
             _yes(pin.comment_approved), _yes(pin.hidden), pin.hidden_reason, _yes(pin.concern_at),
             pin.location.name if pin.location else "", photo_name(pin) if photo else "",
             _yes(photo and photo.hidden), _yes(photo and photo.approved),
@@ -126,13 +140,15 @@ def moderation_rows(walk: Walk, local: Callable) -> tuple[list[str], list[list]]
 
 
 def public_records_zip(walk: Walk, store: PhotoStore, *, who: str, local: Callable, made: dt.datetime,
-                       zone: str) -> IO[bytes]:
-    """The walk's raw material as a ZIP (pins, agreements, moderation, photos, README), rewound."""
+                       zone: str, originals: bool) -> IO[bytes]:
+    """The walk's raw material as a ZIP (pins, agreements, moderation, photos, README), rewound;
+    `originals`: with the redacted comments' original words (admins)."""
     numbers = _participant_numbers(walk.id)
-    pin_header, pins_csv, pins = pin_rows(walk, local, numbers)
+    pin_header, pins_csv, pins = pin_rows(walk, local, numbers, originals)
     files: list[tuple[str, bytes]] = [
         ("README.txt", PUBLIC_RECORDS_README.format(
             title=walk.title, walk_id=walk.id, made=f"{local(made):%Y-%m-%d %H:%M}", who=who, zone=zone,
+            originals="" if originals else WITHOUT_ORIGINALS,
         ).replace("\n", "\r\n").encode("utf-8")),
         ("pins.csv", exports.csv_bytes(pin_header, pins_csv)),
         ("agreements.csv", exports.csv_bytes(*agreement_rows(walk, local, numbers))),

@@ -37,11 +37,13 @@ def walk_records(walk_id: int):
 
 @bp.post("/walks/<id:walk_id>/records/public.zip")
 def public_records(walk_id: int):
-    """Everything the walk holds, hidden and redacted included, as a ZIP for the registrar's secrecy review."""
+    """Everything the walk holds, hidden and redacted included, as a ZIP for the registrar's secrecy review
+    (the originals of redacted words for admins only, as everywhere)."""
     walk = access.planned_walk(walk_id)
     made = utcnow()
     data = records.public_records_zip(walk, current_app.extensions["walkapp_photo_store"],
-                                      who=current_user.display_name, local=_local, made=made, zone=str(local_zone()))
+                                      who=current_user.display_name, local=_local, made=made, zone=str(local_zone()),
+                                      originals=current_user.role == "admin")
     audit.record("export_public_records", current_user, walk=walk)
     db.session.commit()
     return send_file(data, mimetype="application/zip", as_attachment=True,
