@@ -46,7 +46,10 @@ function drawStops() {
   stopLayer.clearLayers();
   stopList.replaceChildren();
   stops.forEach((stop, i) => {
-    const marker = L.marker([stop.lat, stop.lon], { draggable: true, title: stop.name, alt: stop.name }).addTo(stopLayer);
+    // Numbered as in the list below the map; app.css makes it big enough to drag with a finger.
+    const icon = L.divIcon({ className: "stop-marker", html: String(i + 1), iconSize: null });
+    const marker = L.marker([stop.lat, stop.lon], { draggable: true, title: stop.name, icon }).addTo(stopLayer);
+    marker.getElement()?.setAttribute("aria-label", stop.name);
     marker.on("dragend", () => { const p = marker.getLatLng(); stop.lat = p.lat; stop.lon = p.lng; save(); });
     const input = el("input", { value: stop.name, "aria-label": T.stopName + " " + (i + 1), maxlength: "200" });
     input.addEventListener("input", () => { stop.name = input.value; save(); });
