@@ -111,7 +111,8 @@ def walk_app(walk: Walk):
     offline = tiles.offline_plan(walk.area_geojson)
     # The area's tiles the service worker keeps once someone has joined (sw.js), or None.
     page["offline"] = offline.json() if offline else None
-    html = render_template("participant/walk.html", walk=walk, page=page, modules=APP_MODULES)
+    # help_sheet: the help (112, BRIS) is a sheet in this page, which the top bar's link opens.
+    html = render_template("participant/walk.html", walk=walk, page=page, modules=APP_MODULES, help_sheet=True)
     response = current_app.make_response(html)
     # Always ask the server first; the service worker answers from its copy only when offline.
     response.headers["Cache-Control"] = "no-cache"
