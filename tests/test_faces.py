@@ -4,6 +4,7 @@ detector missed: real faces (scikit-image's astronaut) through the real upload A
 from __future__ import annotations
 
 import io
+import re
 
 import numpy as np
 import pytest
@@ -264,3 +265,14 @@ def test_the_pin_list_outlines_what_was_blurred(app, client, photo_pin):
     page = client.get(f"/leader/walks/{walk_id}/pins").get_data(as_text=True)
     assert 'class="blur-box is-manual" style="left:25.0%;top:25.0%;width:20.0%;height:20.0%"' in page
     assert f"/leader/pins/{photo_pin}/photo" in page
+
+
+def test_blurring_needs_the_forms_csrf_token(app_config, app, client, photo_pin):
+    app.config["WTF_CSRF_ENABLED"] = True
+    before, _, _ = stored_photo(app, photo_pin)
+    assert client.post(f"/leader/pins/{photo_pin}/photo/blur", data=area(0, 0, 40, 40)).status_code == 400
+    page = client.get(f"/leader/pins/{photo_pin}/photo").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/leader/pins/{photo_pin}/photo/blur", data={**area(0, 0, 40, 40), "csrf_token": token}).status_code == 302
+    after, _, _ = stored_photo(app, photo_pin)
+    assert after.sha256 != before.sha256
