@@ -134,3 +134,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(retention_command)
     app.cli.add_command(remind_command)
     app.cli.add_command(assets_command)
+    from .backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
