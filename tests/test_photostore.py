@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests import photo_samples
+from tests.instances import AWS_ENV, StandInS3
 from walkapp import photos, photostore
 from walkapp.extensions import db
 from walkapp.models import Photo
@@ -27,23 +28,15 @@ def _photo(seed: int = 0) -> photos.ProcessedPhoto:
 @pytest.fixture(scope="module")
 def s3_server():
     """moto's S3 server on a free loopback port, with a bucket."""
-    moto_server = pytest.importorskip("moto.server")
-    import boto3
-
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    boto3.client("s3", endpoint_url=url, region_name="eu-north-1", aws_access_key_id="test",
-                 aws_secret_access_key="test").create_bucket(
-        Bucket="walkapp-test", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
-    yield url
+    server = StandInS3().start()
+    server.client().create_bucket(Bucket="walkapp-test", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
+    yield server.url
     server.stop()
 
 
 @pytest.fixture
 def aws_env(monkeypatch):
-    for name, value in {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "eu-north-1"}.items():
+    for name, value in AWS_ENV.items():
         monkeypatch.setenv(name, value)
 
 
