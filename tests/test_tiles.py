@@ -198,22 +198,11 @@ def test_staff_get_every_tile_of_the_region_and_none_outside(client, login_as, u
     assert client.get(url(*tile_at(*STOCKHOLM, 16))).status_code == 404
 
 
-def test_a_configured_region_replaces_the_box_around_the_centre(app_config, upstream):
-    from tests.conftest import log_in
-    from walkapp import create_app
-    from walkapp.extensions import db
-    from walkapp.models import User
-
-    app = create_app({**app_config, "TILE_REGION": "59.2,17.9,59.5,18.3"})
-    with app.app_context():
-        db.create_all()
-        user = User(email="l@example.org", display_name="L", role="leader", password_hash="x")
-        db.session.add(user)
-        db.session.commit()
-        db.session.refresh(user)
-        db.session.expunge(user)
-    client = app.test_client()
-    log_in(client, user)
+def test_a_configured_region_replaces_the_box_around_the_centre(app_config, upstream, request):
+    app_config["TILE_REGION"] = "59.2,17.9,59.5,18.3"
+    # The app, its client and the login come after the setting (the fixtures clean up after themselves).
+    client = request.getfixturevalue("client")
+    request.getfixturevalue("login_as")("leader")
     assert client.get(url(*tile_at(*STOCKHOLM, 16))).status_code == 200
     assert client.get(url(*tile_at(*TVAAKER, 16))).status_code == 404
 
@@ -250,10 +239,9 @@ def test_the_upstream_hears_who_we_are(client, login_as, upstream):
     assert upstream.user_agents == ["Trygghetsvandring/0.1.0 (+gis@varberg.example)"]
 
 
-def test_without_a_tile_contact_the_contact_email_is_given(app_config, upstream):
-    from walkapp import create_app
-
-    app = create_app({**app_config, "TILE_CONTACT": "", "CONTACT_EMAIL": "trygghet@kommun.example"})
+def test_without_a_tile_contact_the_contact_email_is_given(app_config, upstream, request):
+    app_config.update(TILE_CONTACT="", CONTACT_EMAIL="trygghet@kommun.example")
+    app = request.getfixturevalue("app")
     assert app.extensions["walkapp_tiles"]["cache"].fetch.user_agent.endswith("(+trygghet@kommun.example)")
 
 

@@ -41,6 +41,7 @@ SENTENCES: dict[str, str] = {
     "walk_joins_closed": N_("Stängde vandringen för nya deltagare"),
     "walk_joins_opened": N_("Öppnade vandringen för nya deltagare igen"),
     "walk_recoded": N_("Gav vandringen en ny kod"),
+    "walk_opened_early": N_("Öppnade kartan före vandringen"),
     "walk_meeting_notes": N_("Skrev anteckningar från återträffen"),
     "retention_applied": N_("Raderade foton och kommentarer enligt gallringsregeln"),
     "retention_photos": N_("Gallrade foton"),

@@ -7,6 +7,8 @@ views (leader/walks.py, leader/review.py, planner/feedback.py) and the participa
 
     draft ──open──▶ open ──close──▶ closed ──publish──▶ published to planners ──feedback──▶ public
       ◀─back to draft─┘  ◀──reopen──┘      ◀─withdraw──┘                     ◀─take down─┘
+    draft ──open early──▶ early ──open──▶ open   (heard before the walk: pins from those who cannot come,
+      ◀───back to draft───┘                       marked before_walk; they cluster with the walk's)
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from .vocab import N_
 
 # Allowed status changes: (from, to) → the audit action.
 TRANSITIONS = {
+    ("draft", "early"): "walk_opened_early",
+    ("early", "open"): "walk_opened",
+    ("early", "draft"): "walk_back_to_draft",
     ("draft", "open"): "walk_opened",
     ("open", "closed"): "walk_closed",
     ("closed", "open"): "walk_reopened",
@@ -51,6 +56,8 @@ def change_status(walk: Walk, target: str, user: User) -> ClusterReport | None:
         _refuse_if_followed_up(walk)
     audit.record(action, user, walk=walk, field="status", old=walk.status, new=target)
     walk.status = target
+    if target == "early":
+        walk.early_opened_at = walk.early_opened_at or utcnow()
     if target == "open":
         # New pins will need a new review: the places go back from planners and the public page.
         take_back(walk, user)
@@ -117,11 +124,12 @@ def takes_late_pin(walk: Walk, taken_at: dt.datetime | None, clock_unreliable: b
     believe), arrive within `grace` of closing, and come before the places are published: published
     places are reviewed ones.
     """
-    if walk.status != "closed" or walk.closed_at is None or walk.opened_at is None or walk.published_at is not None:
+    opened = walk.accepting_since
+    if walk.status != "closed" or walk.closed_at is None or opened is None or walk.published_at is not None:
         return False
     if taken_at is None or clock_unreliable:
         return False
-    return walk.opened_at <= taken_at <= walk.closed_at and now - walk.closed_at <= grace
+    return opened <= taken_at <= walk.closed_at and now - walk.closed_at <= grace
 
 
 def place_late_pin(walk: Walk) -> None:

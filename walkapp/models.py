@@ -118,6 +118,8 @@ class Walk(db.Model):
     follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("walks.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    # Heard before the walk: when the map opened for pins before the walk day (status "early").
+    early_opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     opened_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # Locations reviewed by the leader and handed to planners.
@@ -145,6 +147,11 @@ class Walk(db.Model):
     @property
     def category_keys(self) -> list[str]:
         return [c["key"] for c in self.categories]
+
+    @property
+    def accepting_since(self) -> dt.datetime | None:
+        """When the walk first took pins: the early period's start, else the walk's opening."""
+        return self.early_opened_at or self.opened_at
 
     def category_label(self, key: str) -> str:
         for c in self.categories:
@@ -281,6 +288,8 @@ class Pin(db.Model):
     client_fingerprint: Mapped[str | None] = mapped_column(String(64))
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_reason: Mapped[str | None] = mapped_column(Text)
+    # Sent while the walk was open before the walk day, by someone who could not come ("före vandringen").
+    before_walk: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # "Oro – behöver åtgärd": what the youth told may be about abuse, a threat or self-harm. Such a
     # pin is hidden (never published) and listed apart for the adults to act on; set when and by whom.
     concern_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -35,7 +35,7 @@ def insert_pin(values: dict, photo: photos.ProcessedPhoto | None) -> Pin:
     with everything the answer shows. Raises IntegrityError when the client_id is taken."""
     now = utcnow()
     row = {"hidden": False, "unplaced": False, "comment_approved": False, "clock_unreliable": False,
-           "location_locked": False, **values, "created_at": now, "updated_at": now}
+           "location_locked": False, "before_walk": False, **values, "created_at": now, "updated_at": now}
     pin_id = db.session.execute(_INSERT_PIN, row).inserted_primary_key[0]
     pin = Pin(id=pin_id, **row)
     pin.photo = None

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 
-from . import tile_cache
+from . import tile_cache, vocab
 from .extensions import db
 from .models import Walk, utcnow
 from .tile_cache import Box
@@ -115,12 +115,12 @@ def _allowed(z: int, x: int, y: int) -> bool:
 
 
 def _walk_boxes() -> list[Box]:
-    """Around every walk whose map someone without a login may see: open, closed within LATE_PIN_HOURS
+    """Around every walk whose map someone without a login may see: open (also before the walk day), closed within LATE_PIN_HOURS
     (phones still on the map, sending what waited), or with its feedback page published."""
     cfg = current_app.config
     recently = utcnow() - dt.timedelta(hours=cfg["LATE_PIN_HOURS"])
     query = select(Walk.area_geojson).where(or_(
-        Walk.status == "open",
+        Walk.status.in_(vocab.ACCEPTING_STATUSES),
         and_(Walk.status == "closed", or_(Walk.closed_at >= recently, Walk.feedback_published_at.is_not(None)))))
     return [tile_cache.box_of(json.loads(area)).grown(cfg["TILE_MARGIN_M"]) for area in db.session.scalars(query)]
 

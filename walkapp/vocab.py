@@ -59,8 +59,12 @@ LIGHT = {
     "morker": N_("Mörker"),
 }
 
-WALK_STATUSES = ("draft", "open", "closed")
-WALK_STATUS_LABELS = {"draft": N_("Utkast"), "open": N_("Pågår"), "closed": N_("Avslutad")}
+# "early": the map is open for pins before the walk day, for youths who cannot come (pins "före vandringen").
+WALK_STATUSES = ("draft", "early", "open", "closed")
+WALK_STATUS_LABELS = {"draft": N_("Utkast"), "early": N_("Öppen före vandringen"), "open": N_("Pågår"),
+                      "closed": N_("Avslutad")}
+# The statuses in which phones may join and send pins.
+ACCEPTING_STATUSES = ("early", "open")
 
 @dataclass(frozen=True)
 class LocationStatus:

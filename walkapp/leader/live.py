@@ -52,6 +52,7 @@ def staff_pin_json(pin: Pin, numbers: dict[int, int], admin: bool = False) -> di
         "hidden": pin.hidden,
         "hidden_reason": pin.hidden_reason,
         "concern": pin.concern_at is not None,
+        "before_walk": pin.before_walk,
         # "Jag håller med" from other participants that a leader has not hidden.
         "agreements": sum(1 for a in pin.agreements if not a.hidden),
         "unplaced": pin.unplaced,

@@ -160,13 +160,15 @@ def new_code(walk_id: int):
 
 
 def walk_figures(walk: Walk) -> dict:
-    """Counters for a walk: participants, pins, photos, hidden and unplaced pins."""
-    pins, photos, hidden, unplaced = db.session.execute(
-        select(func.count(Pin.id), func.count(Photo.id), func.count(case((Pin.hidden, 1))), func.count(case((Pin.unplaced, 1))))
+    """Counters for a walk: participants, pins, photos, hidden and unplaced pins, pins from before the walk day."""
+    pins, photos, hidden, unplaced, before_walk = db.session.execute(
+        select(func.count(Pin.id), func.count(Photo.id), func.count(case((Pin.hidden, 1))), func.count(case((Pin.unplaced, 1))),
+               func.count(case((Pin.before_walk, 1))))
         .select_from(Pin).outerjoin(Photo).where(Pin.walk_id == walk.id)
     ).one()
     participants = db.session.scalar(select(func.count()).select_from(Participant).where(Participant.walk_id == walk.id))
-    return {"participants": participants, "pins": pins, "photos": photos, "hidden": hidden, "unplaced": unplaced}
+    return {"participants": participants, "pins": pins, "photos": photos, "hidden": hidden, "unplaced": unplaced,
+            "before_walk": before_walk}
 
 
 def _default_center() -> tuple[float, float]:

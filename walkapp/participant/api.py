@@ -282,7 +282,9 @@ def create_pin(join_code: str):
     require_not_blocked(participant)
     values = checked(pin_input.parse_new_pin, form, walk_rules(walk))
     now = utcnow()
-    values["taken_at"], values["clock_unreliable"] = pin_input.phone_time(values["taken_at"], walk.opened_at, now)
+    values["taken_at"], values["clock_unreliable"] = pin_input.phone_time(values["taken_at"], walk.accepting_since, now)
+    # Sent while the map is open before the walk day: from someone who could not come.
+    values["before_walk"] = walk.status == "early"
     grace = dt.timedelta(hours=current_app.config["LATE_PIN_HOURS"])
     late = lifecycle.takes_late_pin(walk, values["taken_at"], values["clock_unreliable"], now, grace)
     if not late:

@@ -23,6 +23,7 @@ function popup(pin) {
     pin.photo ? el("img", { src: pin.photo.thumb_url, alt: T.photo, width: "160" }) : null,
     pin.agreements ? el("div", {}, T.agreements[plural.select(pin.agreements) === "one" ? 0 : 1].replace("{n}", pin.agreements)) : null,
     pin.concern ? el("p", { class: "concern" }, T.concern) : null,
+    pin.before_walk ? el("div", { class: "tag" }, T.before_walk) : null,
     pin.hidden && !pin.concern ? el("p", { class: "muted" }, T.hidden + ": " + (pin.hidden_reason || "")) : null,
     el("a", { href: cfg.moderateUrl + "#pin-" + pin.id }, T.moderate));
   return box;
