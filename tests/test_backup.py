@@ -48,7 +48,7 @@ def new_instance(backend, tmp_path, request):
     """new_instance("name") → the settings of an instance with an empty, migrated database of its own."""
     stack = contextlib.ExitStack()
 
-    def make(name: str) -> dict:
+    def make(name: str, migrate: bool = True) -> dict:
         config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
                   "RATELIMIT_ENABLED": False, "TILE_URL": "/test-tiles/{z}/{x}/{y}.png",
                   "DEMO_LOGINS_PATH": str(tmp_path / f"{name}-logins.txt"),
@@ -59,10 +59,11 @@ def new_instance(backend, tmp_path, request):
             s3 = request.getfixturevalue("s3")
             config["DATABASE_URL"] = stack.enter_context(fresh_database("walkapp_backup"))
             config.update(PHOTO_STORAGE=f"s3://{s3.new_bucket()}/photos", S3_ENDPOINT_URL=s3.url)
-        instance = create_app(config)
-        with instance.app_context():
-            upgrade()
-            db.engine.dispose()
+        if migrate:
+            instance = create_app(config)
+            with instance.app_context():
+                upgrade()
+                db.engine.dispose()
         return config
 
     with stack:
@@ -181,7 +182,7 @@ def test_backup_wants_a_new_folder(app, runner, tmp_path):
     assert result.exit_code != 0 and "not empty" in result.output
 
 
-@pytest.mark.parametrize("damage", ["photo", "database", "manifest"])
+@pytest.mark.parametrize("damage", ["photo", "database", "manifest", "thumbnail"])
 def test_a_damaged_backup_is_refused_and_changes_nothing(app, client, runner, make_walk, join, make_pin,
                                                          new_instance, tmp_path, damage):
     code = make_walk()
@@ -195,15 +196,38 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(app, client, runner, ma
         victim = next(dest.glob("database.*"))
         with open(victim, "ab") as f:
             f.write(b"\0")
+    elif damage == "thumbnail":  # gone, and the manifest altered to match
+        victim = next((dest / "photos").rglob("*.thumb.jpg"))
+        victim.unlink()
+        manifest = json.loads((dest / "manifest.json").read_text())
+        del manifest["files"][victim.relative_to(dest).as_posix()]
+        (dest / "manifest.json").write_text(json.dumps(manifest))
     else:
         (dest / "manifest.json").unlink()
     fresh = create_app(new_instance("restored"))
     result = fresh.test_cli_runner().invoke(args=["restore", str(dest)])
     assert result.exit_code != 0
-    assert ("damaged" in result.output) if damage != "manifest" else ("did not finish" in result.output)
+    assert {"photo": "damaged", "database": "damaged", "manifest": "did not finish",
+            "thumbnail": "with its thumbnail"}[damage] in result.output
     with fresh.app_context():
         assert db.session.scalar(select(Pin.id)) is None
         assert list(fresh.extensions["walkapp_photo_store"].names()) == []
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_restore_into_a_database_without_tables(app, client, runner, make_walk, join, make_pin, new_instance,
+                                                tmp_path):
+    code = make_walk()
+    pin = make_pin(code, join(code), comment="Cykeltunneln").get_json()
+    dest = tmp_path / "backup"
+    assert runner.invoke(args=["backup", str(dest)]).exit_code == 0
+    fresh = create_app(new_instance("restored", migrate=False))  # createdb, or a SQLite file not there yet
+    result = fresh.test_cli_runner().invoke(args=["restore", str(dest)])
+    assert result.exit_code == 0, result.output
+    with fresh.app_context():
+        upgrade()
+        assert db.session.get(Pin, pin["id"]).comment == "Cykeltunneln"
         db.session.remove()
         db.engine.dispose()
 

@@ -207,13 +207,24 @@ def read_manifest(src: Path) -> Manifest:
 
 
 def verify(src: Path, manifest: Manifest) -> None:
-    """Check every file of the backup against the manifest; raise naming the first that differs."""
+    """Check every file of the backup against the manifest, and that every photo has both its versions
+    under its own name; raise naming the first that is wrong."""
     for name, digest in sorted(manifest.files.items()):
         path = Path(src) / name
         if not path.is_file():
             raise BackupError(f"{name} is missing from the backup")
         if _sha256_file(path) != digest:
             raise BackupError(f"{name} in the backup is damaged (its SHA-256 differs from the manifest)")
+    names = set(manifest.photo_names())
+    for name in sorted(names):
+        match = _OBJECT.fullmatch(name)
+        if match is None:
+            raise BackupError(f"{PHOTOS}/{name} is not a photo of the store")
+        other = f"{match['dir']}/{match['sha']}{'' if match['thumb'] else '.thumb'}.jpg"
+        if other not in names:
+            raise BackupError(f"{PHOTOS}/{other} is missing: every photo is kept with its thumbnail")
+        if not match["thumb"] and manifest.files[f"{PHOTOS}/{name}"] != match["sha"]:
+            raise BackupError(f"{PHOTOS}/{name} is not the photo its name says")
 
 
 def _holds_data(session) -> list[str]:
@@ -258,20 +269,13 @@ def restore(session, store: PhotoStore, src: Path) -> Manifest:
 
 def _restore_photos(store: PhotoStore, src: Path, manifest: Manifest) -> None:
     """Put every photo of the backup into the store, through its own `put` (durable, thumbnail first)."""
-    names = set(manifest.photo_names())
-    for name in sorted(names):
+    for name in manifest.photo_names():  # checked by verify: both versions, named by the full size's hash
         match = _OBJECT.fullmatch(name)
-        if match is None or match["thumb"]:
+        if match["thumb"]:
             continue
-        sha = match["sha"]
-        thumb_name = f"{match['dir']}/{sha}.thumb.jpg"
         full = (src / PHOTOS / name).read_bytes()
-        if hashlib.sha256(full).hexdigest() != sha:
-            raise BackupError(f"{PHOTOS}/{name} is not the photo its name says")
-        thumb = (src / PHOTOS / thumb_name).read_bytes() if thumb_name in names else None
-        if thumb is None:
-            raise BackupError(f"{PHOTOS}/{thumb_name} is missing: every photo is kept with its thumbnail")
-        store.put(_stored_photo(sha, full, thumb))
+        thumb = (src / PHOTOS / f"{match['dir']}/{match['sha']}.thumb.jpg").read_bytes()
+        store.put(_stored_photo(match["sha"], full, thumb))
 
 
 def _stored_photo(sha: str, full: bytes, thumb: bytes) -> ProcessedPhoto:
