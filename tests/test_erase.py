@@ -95,7 +95,8 @@ def test_the_privacy_page_is_linked_from_joining_and_says_what_happens(client, m
     for path in ("/", f"/j/{code}"):
         assert Page(client.get(path).get_data(as_text=True)).find("a", href="/integritet")
     text = Page(client.get("/integritet").get_data(as_text=True)).all_text
-    for words in ("vi vet inte vem du är", "allmän handling", "Ta bort alla mina punkter", "365 dagar",
+    for words in ("vi vet inte vem du är", "allmän handling", "Ta bort alla mina punkter",
+                  "Foton tas bort 365 dagar efter vandringen", "Koden i din telefon slutar gälla 90 dagar",
                   "aldrig dina ord eller foton"):
         assert words in text
     english = Page(client.get("/integritet", headers={"Accept-Language": "en"}).get_data(as_text=True)).all_text

@@ -29,5 +29,7 @@ def help():
 @bp.get("/integritet")
 def privacy():
     """What happens to what a young person sends, in their words (linked from the join page)."""
-    return render_template("about/privacy.html", contact=current_app.config.get("CONTACT_EMAIL"),
-                           retention_days=current_app.config["RETENTION_DAYS"])
+    from .retention import periods
+
+    kept = periods(current_app.config)
+    return render_template("about/privacy.html", contact=current_app.config.get("CONTACT_EMAIL"), kept=kept)
