@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests import photo_samples
 from tests.conftest import PASSWORD, TAKEN_AT, VARBERG, skip_unless_ci
-from tests.instances import AWS_ENV, AppProcess, StandInS3, fresh_database
+from tests.instances import AWS_ENV, AppProcess, StandInS3, fresh_database, require_postgres
 from walkapp import create_app, geo
 from walkapp.extensions import db
 from walkapp.models import User, Walk, utcnow
@@ -32,9 +32,9 @@ LEADER = "ledare@example.org"
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     """Two app processes on one fresh database, one bucket and one Redis; yields (one, two, walk's code)."""
+    require_postgres()
     if not REDIS_URL:
         skip_unless_ci("WALKAPP_TEST_REDIS_URL is not set")
-    requests = pytest.importorskip("requests")  # noqa: F841 (installed with moto's server)
     root = tmp_path_factory.mktemp("scale-out")
     s3 = StandInS3().start()
     prefix = "scale-out-" + uuid.uuid4().hex
