@@ -116,6 +116,10 @@ def test_a_leader_drags_a_rectangle_to_blur_a_missed_face(browser, server, guard
         small.goto(f"{server.url}/leader/pins/{pin_id}/photo")
         expect(small.locator(".blur-figure .blur-box")).to_have_count(3)
         assert small.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        low = small.evaluate("""() => [...document.querySelectorAll('main button, main input:not([type=hidden]), main a.tap')]
+            .filter((el) => !el.closest('[hidden]') && el.getBoundingClientRect().height < 43.5)
+            .map((el) => el.textContent.trim() || el.name)""")
+        assert low == [], f"targets lower than 44 px on a phone: {low}"
         screenshot(small, "phone-leader-photo")
         small.locator(".blur-form").scroll_into_view_if_needed()
         screenshot(small, "phone-leader-photo-form")
