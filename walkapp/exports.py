@@ -65,6 +65,8 @@ def cell(value) -> str:
     """One CSV cell in the Swedish dialect: decimal comma, ISO dates, neutralised text."""
     if value is None:
         return ""
+    if type(value) is str:  # the most common cell, tested first
+        return neutralise(value)
     if isinstance(value, float):
         return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
     if isinstance(value, int):

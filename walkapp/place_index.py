@@ -17,7 +17,7 @@ from typing import ClassVar
 from sqlalchemy import Text, and_, case, cast, func, select
 from sqlalchemy.orm import joinedload
 
-from . import location_facts, vocab
+from . import collector, location_facts, vocab
 from .extensions import db
 from .filters import Filters
 from .models import Agreement, Location, Photo, Pin, Walk
@@ -163,17 +163,26 @@ def cards_for(ids: Sequence[int], pin_ok: Callable[[PinView], bool] | None = Non
     """
     if not ids:
         return []
+    with collector.paused():
+        return _cards(ids, pin_ok, any_walk)
+
+
+def _cards(ids: Sequence[int], pin_ok: Callable[[PinView], bool] | None, any_walk: bool) -> list[Card]:
+    """cards_for's work, done while the collector is held."""
     places = {loc.id: loc for loc in db.session.scalars(
         select(Location).where(Location.id.in_(ids)).options(joinedload(Location.responsible)))}
     pins = _pin_rows(ids, any_walk)
     agreements = _agreement_rows(ids)
+    # Whether a walk is published, asked once per walk rather than of each pin's ORM walk.
+    walks = {p.walk_id: p.walk for rows in pins.values() for p in rows}
+    published_walks = {walk_id for walk_id, walk in walks.items() if walk.published_at is not None}
     out = []
     for location_id in ids:
         location = places[location_id]
         rows = pins.get(location_id, [])
-        shown = [p for p in rows if (pin_ok(p) if pin_ok else p.walk.published_at is not None)]
+        published = [p for p in rows if p.walk_id in published_walks]
+        shown = [p for p in rows if pin_ok(p)] if pin_ok else published
         figures = location_facts.figures(_voices(shown, agreements))
-        published = [p for p in rows if p.walk.published_at is not None]
         if published == shown and len({p.walk_id for p in shown}) == 1:
             history = [_walk_row(shown[0].walk, figures)]  # one walk: its figures are the card's
         else:

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Text, cast, distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from . import locations as locs
@@ -137,14 +137,19 @@ def history(location: Location) -> list[AuditEvent]:
 def walk_facts(walk: Walk) -> dict:
     """A walk's summary figures: people who pinned, pins, unsafe share, categories."""
     rows = db.session.execute(
-        select(Pin.id, Pin.participant_id, Pin.user_id, Pin.rating, Pin.categories, Pin.light, Pin.lat, Pin.lon,
-               Pin.comment, Photo.id.is_not(None), Pin.created_at)
+        select(Pin.id, Pin.participant_id, Pin.user_id, Pin.rating, cast(Pin.categories, Text), Pin.light, Pin.lat,
+               Pin.lon, Pin.comment, Photo.id.is_not(None), Pin.created_at)
         .outerjoin(Photo, Photo.pin_id == Pin.id).where(Pin.walk_id == walk.id, Pin.hidden.is_(False)))
-    pins = {pin_id: location_facts.PinFact(
-                id=pin_id, walk_id=walk.id, author=f"p:{participant}" if participant else f"u:{user}", rating=rating,
-                categories=tuple(categories or ()), light=light, lat=lat, lon=lon, comment=comment,
-                has_photo=bool(has_photo), created_at=created)
-            for pin_id, participant, user, rating, categories, light, lat, lon, comment, has_photo, created in rows}
+    # Categories as text, decoded once per distinct list: a few lists repeat over thousands of pins.
+    decoded: dict[str | None, tuple[str, ...]] = {}
+    pins = {}
+    for pin_id, participant, user, rating, categories, light, lat, lon, comment, has_photo, created in rows:
+        if categories not in decoded:
+            decoded[categories] = tuple(json.loads(categories) or ()) if categories else ()
+        pins[pin_id] = location_facts.PinFact(
+            id=pin_id, walk_id=walk.id, author=f"p:{participant}" if participant else f"u:{user}", rating=rating,
+            categories=decoded[categories], light=light, lat=lat, lon=lon, comment=comment,
+            has_photo=bool(has_photo), created_at=created)
     agreements = db.session.execute(
         select(Agreement.pin_id, Agreement.participant_id, Agreement.rating, Agreement.comment, Agreement.created_at)
         .where(Agreement.walk_id == walk.id, Agreement.hidden.is_(False)))

@@ -14,21 +14,23 @@ from . import bp
 from .. import places as queries
 from ..timefmt import local_zone
 from ..filters import Filters
+from ..templating import cached_gettext
 
 
 def location_row(card: queries.Card, labels: dict[str, str]) -> exports.LocationRow:
     """A card as the exports write it."""
     loc, f = card.location, card.figures
+    walks = {p.walk_id: p.walk for p in card.pins}
     return exports.LocationRow(
         id=loc.id, name=loc.name, lat=loc.lat, lon=loc.lon, status=loc.status,
-        status_label=_(vocab.LOCATION_STATUSES[loc.status]), status_reason=loc.status_reason,
+        status_label=cached_gettext(vocab.LOCATION_STATUSES[loc.status]), status_reason=loc.status_reason,
         responsible=loc.responsible.name if loc.responsible else None, proposed_action=loc.proposed_action,
         public_note=loc.public_note, priority=loc.priority, priority_reasons=loc.priority_reasons,
         due_date=loc.due_date, pins=f.pin_count, agreements=f.agreements, people=f.people, mean_rating=f.mean_rating,
         unsafe_share=f.unsafe_share, categories=f.category_counts, main_category=f.dominant_category,
         category_names={k: labels.get(k, k) for k in f.category_counts},
         first_reported=f.first, last_reported=f.last,
-        walks=tuple(dict.fromkeys(p.walk.title for p in sorted(card.pins, key=lambda p: p.walk_id))),
+        walks=tuple(dict.fromkeys(walks[walk_id].title for walk_id in sorted(walks))),
         comments=tuple(p.comment for p in card.words),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_babel import format_decimal
 
 from . import bp
@@ -12,4 +13,9 @@ def decimal(value: float | None, digits: int = 1) -> str:
     """A number with a fixed number of decimals in the current locale."""
     if value is None:
         return ""
-    return format_decimal(value, format="0." + "0" * digits if digits else "0")
+    # A long page formats the same few averages thousands of times; Babel's formatting is the slow part.
+    seen = g.setdefault("_decimals", {})
+    key = (value, digits)
+    if key not in seen:
+        seen[key] = format_decimal(value, format="0." + "0" * digits if digits else "0")
+    return seen[key]

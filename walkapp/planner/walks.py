@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, place_index, spread, spread_view
+from .. import audit, collector, place_index, spread, spread_view
 from .. import places as queries
 from ..extensions import db
 from ..map_embeds import overview
@@ -28,11 +28,14 @@ def walks():
 def protocol(walk_id: int):
     """The walk's protocol for departments and participants: summary, map, numbered locations (prints on A4)."""
     walk = access.planned_walk(walk_id)
-    cards = place_index.walk_cards(walk)
-    return render_template("planner/protocol.html", walk=walk, cards=cards, facts=queries.walk_facts(walk),
-                           map=overview(walk, cards), labels=queries.category_labels([walk]),
-                           spread=spread_view.describe(spread.of_walk(walk.id)), answers=latest_answers(cards),
-                           contact=current_app.config.get("CONTACT_EMAIL"), now=utcnow())
+    with collector.paused():  # thousands of places: see walkapp/collector.py
+        cards = place_index.walk_cards(walk)
+        # Translated once here rather than per place in the template.
+        labels = {key: _(label) if label else "" for key, label in queries.category_labels([walk]).items()}
+        return render_template("planner/protocol.html", walk=walk, cards=cards, facts=queries.walk_facts(walk),
+                               map=overview(walk, cards), labels=labels,
+                               spread=spread_view.describe(spread.of_walk(walk.id)), answers=latest_answers(cards),
+                               contact=current_app.config.get("CONTACT_EMAIL"), now=utcnow())
 
 
 def latest_answers(cards) -> dict[int, PartyAnswer]:
