@@ -13,8 +13,10 @@ Server side: best of --runs for building and rendering each map, and for the who
 request (database query, map, page template). Browser: Debian's Chromium (Playwright) loads each
 page from a real server on a free port; the time is navigation start to the end of the load event
 (the map's script runs before it), best of --runs, with every layer shown on both sides; the
-planner page with its default layers is timed too. Tiles come from a stand-in route. Ratios are
-baseline / ours, measured in the same run.
+planner page with its default layers is timed too. Tiles come through the app's own /tiles/ route
+from the stand-in upstream tile server of the browser tests (tests/tile_server.py) on loopback, as
+in production; the browser may ask no other origin. Ratios are baseline / ours, measured in the same
+run.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import folium  # noqa: E402
 from folium.plugins import HeatMap, MarkerCluster  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
+from tests.tile_server import StandInTiles  # noqa: E402
 from walkapp import clustering, geo, maps, vocab  # noqa: E402
 
 VARBERG = (57.1057, 12.2502)
@@ -154,8 +157,11 @@ def main() -> None:
     from walkapp import places as queries
     from walkapp.filters import Filters
 
+    # The upstream the app's /tiles/ route fetches from; it answers only if the browser part runs.
+    upstream = StandInTiles()
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite'}",
-                      "UPLOAD_DIR": str(tmp / "uploads"), "TILE_URL": "https://tiles.bench.invalid/{z}/{x}/{y}.png"})
+                      "UPLOAD_DIR": str(tmp / "uploads"), "TILE_URL": upstream.template,
+                      "TILE_CACHE_DIR": str(tmp / "tiles")})
     documents: dict[str, str] = {}
     # Routes must exist before the first request; the documents are filled in below.
     app.add_url_rule("/bench/<name>", "bench_document", lambda name: documents[name])
@@ -215,8 +221,10 @@ def main() -> None:
     print()
     print("Chromium: navigation start → load event end   ms")
     documents.update(ours=ours_html, baseline=base_html)
-    for label, ms in browser_times(app, client, args.runs):
-        print(f"  {label:<44}{ms:8.1f}x" if label.startswith("ratio") else f"  {label:<44}{ms:8.0f}")
+    with upstream:
+        for label, ms in browser_times(app, client, args.runs):
+            print(f"  {label:<44}{ms:8.1f}x" if label.startswith("ratio") else f"  {label:<44}{ms:8.0f}")
+    print(f"  tiles fetched upstream (each once, then from the app's cache): {upstream.total}")
 
 
 def browser_times(app, client, runs: int):
@@ -229,7 +237,6 @@ def browser_times(app, client, runs: int):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     cookie = client.get_cookie("session")
-    tile = _tile()
     results = {}
     try:
         with sync_playwright() as p:
@@ -239,8 +246,6 @@ def browser_times(app, client, runs: int):
             errors: list[str] = []
 
             def route(r):
-                if "tiles.bench.invalid" in r.request.url:
-                    return r.fulfill(status=200, body=tile, content_type="image/png")
                 if r.request.url.startswith(base):
                     return r.continue_()
                 errors.append("outside request: " + r.request.url)
@@ -255,6 +260,8 @@ def browser_times(app, client, runs: int):
                 for _ in range(runs if "baseline" not in label else max(1, min(runs, 3))):
                     page = context.new_page()
                     page.on("pageerror", lambda e: errors.append(str(e)))
+                    # A tile the app could not get from upstream is a 502: count it as an error.
+                    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
                     page.goto(base + path, wait_until="load", timeout=120_000)
                     times.append(page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
                     page.close()
@@ -267,16 +274,6 @@ def browser_times(app, client, runs: int):
     ours_all, base_all = results["ours, standalone, every layer shown"], results["baseline, standalone, every layer shown"]
     yield from results.items()
     yield "ratio baseline / ours (every layer)", base_all / ours_all
-
-
-def _tile() -> bytes:
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.new("RGB", (256, 256), (232, 236, 228)).save(buf, "PNG")
-    return buf.getvalue()
 
 
 if __name__ == "__main__":
