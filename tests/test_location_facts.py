@@ -88,3 +88,28 @@ def test_best_photo_is_the_most_unsafe_with_words_then_newest():
         PinFact(4, 1, "p:4", 1, (), None, 0, 0, "mörkt", True, t + dt.timedelta(minutes=5)),
     ]
     assert [f.id for f in sorted(facts, key=photo_order)] == [4, 3, 2, 1]
+
+
+def test_priority_keeps_facts_that_the_reasons_are_said_from():
+    pins = [pin(i, 1 if i < 5 else 2, light="morker") for i in range(7)]
+    assert priority(pins, 12).facts == {"people": 7, "walkers": 12, "rating": 1, "light": "morker"}
+    assert priority([pin(1, 4)], 3).facts == {"people": 1, "walkers": 3, "only_safe": True}
+    assert priority([pin(1, 4)], 3).reasons == ["1 av 3 deltagare", "bara trygga svar"]
+
+
+ENGLISH = {"%(people)d av %(num)d deltagare": "%(people)d of %(num)d participants", "mest %(rating)s": "mostly %(rating)s",
+           "Mycket otryggt": "Very unsafe", "i mörker": "in the dark", "Trafik": "Traffic", "norr": "north",
+           "%(what)s – %(distance)d m %(direction)s om %(stop)s": "%(what)s – %(distance)d m %(direction)s of %(stop)s"}
+
+
+def test_reasons_and_names_are_said_in_the_language_given():
+    from walkapp.location_facts import name_facts, name_text, reasons
+    english = lambda s: ENGLISH.get(s, s)  # noqa: E731
+    pins = [pin(i, 1, light="morker") for i in range(7)]
+    assert reasons(priority(pins, 12).facts, english, lambda s, p, n: english(p)) == [
+        "7 of 12 participants", "mostly Very unsafe", "in the dark"]
+    lat, lon = geo.LocalProjection(*C).inverse(0, 120)
+    facts = name_facts([pin(1, 1, ("trafik",), lat=float(lat), lon=float(lon))], STOPS, label, 7)
+    assert facts == {"category": "trafik", "label": "Trafik", "safe": False, "number": 7, "where": "near",
+                     "stop": "Stopp 1", "distance_m": 120, "direction": "n"}
+    assert name_text(facts, english) == "Traffic – 120 m north of Stopp 1"

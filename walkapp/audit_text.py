@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from flask_babel import format_date, format_datetime, gettext, ngettext
 from sqlalchemy import select
 
-from . import vocab
+from . import location_text, vocab
 from .extensions import db
 from .models import AuditEvent, Location, ResponsibleParty, Walk
 from .vocab import N_
@@ -213,7 +213,10 @@ def _params(e: AuditEvent, names: _Names) -> dict:
         m = _NAME_AND_WORD.match(e.old_value or "")
         return {"name": m["name"] if m else (e.old_value or "")}
     if e.action in ("location_merged", "location_merged_away"):
-        return {"other": e.note or ""}
+        # The other place as it is called now, in the reader's language; the note keeps the name it had.
+        other_id = e.old_value if e.action == "location_merged" else e.new_value
+        other = names.locations.get(int(other_id)) if (other_id or "").isdigit() else None
+        return {"other": location_text.place_name(other) if other is not None else (e.note or "")}
     if e.action.startswith("party_") or e.action == "responsible_email":
         return {"name": names.actors.get(e.party_id, "") or e.new_value or ""}
     if e.action == "location_followup_merged":
@@ -226,7 +229,8 @@ def _split_sentence(e: AuditEvent, names: _Names) -> str:
     new = names.locations.get(int(e.new_value)) if (e.new_value or "").isdigit() else None
     if new is not None:
         return ngettext("Delade platsen: en punkt blev den nya platsen ”%(name)s”",
-                        "Delade platsen: %(num)d punkter blev den nya platsen ”%(name)s”", moved, name=new.name)
+                        "Delade platsen: %(num)d punkter blev den nya platsen ”%(name)s”", moved,
+                        name=location_text.place_name(new))
     return ngettext("Delade platsen: en punkt blev en ny plats", "Delade platsen: %(num)d punkter blev en ny plats", moved)
 
 
@@ -242,9 +246,10 @@ def _moved_sentence(e: AuditEvent, names: _Names) -> str:
     source = names.locations.get(int(e.old_value)) if (e.old_value or "").isdigit() else None
     target = names.locations.get(int(e.new_value)) if (e.new_value or "").isdigit() else None
     if source is not None and target is not None:
-        return gettext("Flyttade en punkt från ”%(source)s” till ”%(target)s”", source=source.name, target=target.name)
+        return gettext("Flyttade en punkt från ”%(source)s” till ”%(target)s”", source=location_text.place_name(source),
+                       target=location_text.place_name(target))
     if target is not None:
-        return gettext("Flyttade en punkt till ”%(target)s”", target=target.name)
+        return gettext("Flyttade en punkt till ”%(target)s”", target=location_text.place_name(target))
     return gettext(SENTENCES["pin_moved"])
 
 
@@ -285,6 +290,8 @@ def _note(e: AuditEvent) -> str:
     """The note, unless it only repeats what the sentence already names (places merged, pins split)."""
     if e.action in ("location_merged", "location_merged_away", "location_followup_merged", "location_split"):
         return ""
+    if e.action == "walk_clustered":
+        return location_text.cluster_note(e.note)
     if e.action == "party_reminded" and (e.note or "").isdigit():
         return ngettext("%(num)d plats", "%(num)d platser", int(e.note))
     if e.action == "retention_applied" or e.action in RETENTION_COUNTED:

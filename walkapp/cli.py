@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -88,7 +89,7 @@ def cluster_command(walk_id: int):
     if walk is None:
         raise click.ClickException(f"no walk with id {walk_id}")
     report = cluster_walk(walk)
-    audit.record("walk_clustered", None, walk=walk, note=report.summary() + " (CLI)")
+    audit.record("walk_clustered", None, walk=walk, note=json.dumps({**report.counts(), "cli": True}))
     db.session.commit()
     click.echo(report.summary())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import audit, locations
 from .extensions import db
+from .location_text import place_name
 from .models import User, Walk
 from .walks import new_join_code
 
@@ -19,7 +20,7 @@ MAX_STOPS = 25
 def stops_from(walk: Walk) -> list[dict]:
     """The walk's places, most urgent first, as numbered stops."""
     places = locations.walk_locations(walk)[:MAX_STOPS]
-    return [{"name": f"{i}. {place.name}"[:200], "lat": round(place.lat, 6), "lon": round(place.lon, 6)}
+    return [{"name": f"{i}. {place_name(place)}"[:200], "lat": round(place.lat, 6), "lon": round(place.lon, 6)}
             for i, place in enumerate(places, start=1)]
 
 

@@ -14,8 +14,10 @@ views (leader/walks.py, leader/review.py, planner/feedback.py) and the participa
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from . import audit, locations
+from .location_text import place_name
 from .locations import ClusterReport
 from .models import User, Walk, utcnow
 from .vocab import N_
@@ -71,7 +73,7 @@ def change_status(walk: Walk, target: str, user: User) -> ClusterReport | None:
 def recluster(walk: Walk, user: User | None) -> ClusterReport:
     """Build the walk's places from its pins again (staff work and followed-up places are kept), logged."""
     report = locations.cluster_walk(walk)
-    audit.record("walk_clustered", user, walk=walk, note=report.summary())
+    audit.record("walk_clustered", user, walk=walk, note=json.dumps(report.counts()))
     return report
 
 
@@ -143,4 +145,4 @@ def _refuse_if_followed_up(walk: Walk) -> None:
         raise LifecycleRefused(
             N_("Planerarna följer redan upp %(places)s. Om platserna tas tillbaka försvinner deras beslut från "
                "åtgärdslistan, så det går inte. Prata med planerarna."),
-            places=", ".join(f"”{loc.name}”" for loc in held))
+            places=", ".join(f"”{place_name(loc)}”" for loc in held))

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from . import vocab
+from .vocab import N_
 from .geo import LocalProjection
 
 NAME_STOP_RADIUS_M = 150.0
@@ -126,51 +127,117 @@ def photo_order(fact: PinFact) -> tuple:
 @dataclass(frozen=True)
 class Priority:
     score: float
-    reasons: list[str]  # Swedish, plain: "7 av 12 deltagare", "mest Mycket otryggt", "i mörker"
+    # What the reasons say, as values: {"people": 7, "walkers": 12, "rating": 1, "light": "morker"}, or
+    # {"people": 2, "walkers": 12, "only_safe": True}; reasons() turns them into words.
+    facts: dict
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons in Swedish, the source language."""
+        return reasons(self.facts)
 
 
 def priority(pins: list[PinFact], walkers: int) -> Priority:
-    """The documented priority score and the reasons to show beside it."""
+    """The documented priority score and the facts its reasons are said from."""
     if not pins:
-        return Priority(0.0, [])
+        return Priority(0.0, {})
     f = figures(pins)
     if f.only_safe:
-        return Priority(0.0, [f"{f.people} av {max(walkers, f.people)} deltagare", "bara trygga svar"])
+        return Priority(0.0, {"people": f.people, "walkers": max(walkers, f.people), "only_safe": True})
     severity = sum(vocab.RATING[p.rating].severity for p in pins) / len(pins)
     walkers = max(walkers, f.people, 1)
     reach = 0.3 + 0.7 * min(1.0, f.people / walkers)
     dark_share = sum(p.light in ("morker", "skymning") for p in pins) / len(pins)
     darkness = (1 + 0.2 * dark_share) / 1.2
     score = round(100 * severity * reach * darkness, 1)
-    reasons = [f"{f.people} av {walkers} deltagare"]
     ratings = Counter(p.rating for p in pins)
     top = min(ratings, key=lambda r: (-ratings[r], r))
-    reasons.append("mest " + vocab.RATINGS[top])
     dark = Counter(p.light for p in pins if p.light in ("morker", "skymning"))
+    light = None
     if dark_share >= 0.5:
-        reasons.append("i mörker" if dark.get("morker", 0) >= dark.get("skymning", 0) else "i skymning")
-    return Priority(score, reasons)
+        light = "morker" if dark.get("morker", 0) >= dark.get("skymning", 0) else "skymning"
+    return Priority(score, {"people": f.people, "walkers": walkers, "rating": top, "light": light})
 
 
-_DIRECTIONS = ["öster", "nordost", "norr", "nordväst", "väster", "sydväst", "söder", "sydost"]
+# --- saying the facts -------------------------------------------------------------------------
+# The sentences are Swedish source strings: the database keeps the Swedish rendering (for search,
+# sorting and older readers) and pages pass the viewer's gettext/ngettext (walkapp/location_text.py).
+
+def _source_gettext(text: str) -> str:
+    return text
+
+
+def _source_ngettext(singular: str, plural: str, num: int) -> str:
+    return singular if num == 1 else plural
+
+
+def reasons(facts: dict | None, gettext=_source_gettext, ngettext=_source_ngettext) -> list[str]:
+    """A priority's reasons in words: '7 av 12 deltagare', 'mest Mycket otryggt', 'i mörker'."""
+    if not facts:
+        return []
+    walkers = int(facts.get("walkers") or 0)
+    out = [ngettext("%(people)d av %(num)d deltagare", "%(people)d av %(num)d deltagare", walkers)
+           % {"people": int(facts.get("people") or 0), "num": walkers}]
+    if facts.get("only_safe"):
+        out.append(gettext("bara trygga svar"))
+        return out
+    if facts.get("rating") in vocab.RATINGS:
+        out.append(gettext("mest %(rating)s") % {"rating": gettext(vocab.RATINGS[facts["rating"]])})
+    if facts.get("light") == "morker":
+        out.append(gettext("i mörker"))
+    elif facts.get("light") == "skymning":
+        out.append(gettext("i skymning"))
+    return out
+
+
+# Compass points from a stop to a place, counter-clockwise from east (the order of atan2's angle).
+DIRECTIONS = {"e": N_("öster"), "ne": N_("nordost"), "n": N_("norr"), "nw": N_("nordväst"),
+              "w": N_("väster"), "sw": N_("sydväst"), "s": N_("söder"), "se": N_("sydost")}
+
+
+def name_facts(pins: list[PinFact], stops: list[dict], category_label, number: int) -> dict:
+    """What a suggested name is made of: the main category (key and label), whether the place felt
+    safe, and where it is: at a stop, a distance and direction from one, or its number."""
+    f = figures(pins)
+    key = f.dominant_category
+    facts: dict = {"category": key, "label": category_label(key) if key else None, "safe": f.only_safe,
+                   "number": number}
+    if not pins:
+        facts["where"] = None
+        return facts
+    lat = sum(p.lat for p in pins) / len(pins)
+    lon = sum(p.lon for p in pins) / len(pins)
+    facts.update(_near_stop(lat, lon, stops) or {"where": "number"})
+    return facts
+
+
+def name_text(facts: dict, gettext=_source_gettext) -> str:
+    """'Belysning – vid Stopp 3', '… – 120 m norr om Stopp 2', '… – plats 4', 'Tryggt: …', 'Trygg plats'."""
+    label = facts.get("label")
+    if label:
+        what = gettext(label)
+        if facts.get("safe"):
+            what = gettext("Tryggt: %(category)s") % {"category": what}
+    else:
+        what = gettext("Trygg plats") if facts.get("safe") else gettext("Plats")
+    where = facts.get("where")
+    if where == "at":
+        return gettext("%(what)s – vid %(stop)s") % {"what": what, "stop": facts.get("stop", "")}
+    if where == "near" and facts.get("direction") in DIRECTIONS:
+        return gettext("%(what)s – %(distance)d m %(direction)s om %(stop)s") % {
+            "what": what, "distance": int(facts.get("distance_m") or 0),
+            "direction": gettext(DIRECTIONS[facts["direction"]]), "stop": facts.get("stop", "")}
+    if where == "number":
+        return gettext("%(what)s – plats %(number)d") % {"what": what, "number": int(facts.get("number") or 0)}
+    return what
 
 
 def suggested_name(pins: list[PinFact], stops: list[dict], category_label, number: int) -> str:
-    """'Belysning – vid Stopp 3', or '… – 120 m norr om Stopp 2', or '… – plats 4' without stops."""
-    f = figures(pins)
-    key = f.dominant_category
-    what = category_label(key) if key else "Plats"
-    if f.only_safe:
-        what = "Tryggt: " + what if key else "Trygg plats"
-    if not pins:
-        return what
-    lat = sum(p.lat for p in pins) / len(pins)
-    lon = sum(p.lon for p in pins) / len(pins)
-    where = _near_stop(lat, lon, stops)
-    return f"{what} – {where}" if where else f"{what} – plats {number}"
+    """'Belysning – vid Stopp 3', or '… – 120 m norr om Stopp 2', or '… – plats 4' without stops (Swedish)."""
+    return name_text(name_facts(pins, stops, category_label, number))
 
 
-def _near_stop(lat: float, lon: float, stops: list[dict]) -> str | None:
+def _near_stop(lat: float, lon: float, stops: list[dict]) -> dict | None:
     if not stops:
         return None
     proj = LocalProjection(lat, lon)
@@ -182,10 +249,10 @@ def _near_stop(lat: float, lon: float, stops: list[dict]) -> str | None:
             best = (d, stop["name"], float(x), float(y))
     d, name, x, y = best
     if d <= 40:
-        return f"vid {name}"
+        return {"where": "at", "stop": name}
     if d <= NAME_STOP_RADIUS_M * 3:
         # Direction from the stop to the place.
         angle = math.degrees(math.atan2(-y, -x)) % 360
-        direction = _DIRECTIONS[int(((angle + 22.5) % 360) // 45)]
-        return f"{int(round(d, -1))} m {direction} om {name}"
+        direction = list(DIRECTIONS)[int(((angle + 22.5) % 360) // 45)]
+        return {"where": "near", "stop": name, "distance_m": int(round(d, -1)), "direction": direction}
     return None

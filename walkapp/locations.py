@@ -7,10 +7,9 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
-from . import audit, clustering, geo, location_facts
+from . import audit, clustering, geo, location_facts, location_text
 from .extensions import db
 from .models import Location, Pin, User, Walk
 from .pin_input import MAX_AREA_SLACK_M
@@ -31,18 +30,14 @@ class ClusterReport:
     unplaced: int = 0
     location_ids: list[int] = field(default_factory=list)
 
+    def counts(self) -> dict:
+        """The figures summary() speaks of: what the audit log keeps (said in the reader's language there)."""
+        return {"pins": self.pins, "locations": self.locations, "new": self.new,
+                "joined_earlier": self.joined_earlier, "unplaced": self.unplaced}
+
     def summary(self) -> str:
         """One or two sentences for the leader, in their language."""
-        pins = ngettext("%(num)d punkt", "%(num)d punkter", self.pins)
-        text = ngettext("%(pins)s blev %(num)d plats", "%(pins)s blev %(num)d platser", self.locations, pins=pins)
-        text += gettext(" (nya: %(new)d).", new=self.new)
-        if self.joined_earlier:
-            text += " " + ngettext("En plats fick punkter från en tidigare vandring.",
-                                   "%(num)d platser fick punkter från en tidigare vandring.", self.joined_earlier)
-        if self.unplaced:
-            text += " " + ngettext("En punkt saknar plats på kartan och behöver placeras.",
-                                   "%(num)d punkter saknar plats på kartan och behöver placeras.", self.unplaced)
-        return text
+        return location_text.cluster_summary(self.counts())
 
 
 def cluster_walk(walk: Walk) -> ClusterReport:
@@ -177,10 +172,14 @@ def refresh(location: Location) -> bool:
     location.first_reported, location.last_reported = f.first, f.last
     prio = location_facts.priority(pin_facts, walkers({p.walk_id for p in pins}))
     location.priority = prio.score
+    # Facts are kept, sentences made where they are read; the Swedish text stays for search and sorting.
+    location.priority_facts = prio.facts
     location.priority_reasons = ", ".join(prio.reasons)
+    walk = pins[0].walk
+    name_facts = location_facts.name_facts(pin_facts, walk.stops or [], walk.category_label, location.id)
+    location.name_facts = name_facts
     if not location.name_edited:
-        walk = pins[0].walk
-        location.name = location_facts.suggested_name(pin_facts, walk.stops or [], walk.category_label, location.id)[:200]
+        location.name = location_facts.name_text(name_facts)[:200]
     return True
 
 
@@ -223,9 +222,10 @@ def unplaced_pins(walk: Walk) -> list[Pin]:
 def rename(location: Location, name: str, user: User) -> None:
     """Give a location a staff-chosen name that clustering will keep."""
     name = name.strip()[:200]
-    if not name or name == location.name:
+    # The form shows the suggested name in the viewer's language: sent back unchanged, it is no new name.
+    if not name or name == location.name or name == location_text.place_name(location):
         return
-    audit.record("location_renamed", user, location=location, field="name", old=location.name, new=name)
+    audit.record("location_renamed", user, location=location, field="name", old=location_text.place_name(location), new=name)
     location.name = name
     location.name_edited = True
 

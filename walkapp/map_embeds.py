@@ -10,6 +10,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from . import maps, tiles as tile_route, vocab
+from .location_text import place_name
 
 
 def tiles(area_geojson: str | None = None) -> maps.Tiles:
@@ -51,7 +52,7 @@ def map_text() -> dict:
 
 def overview(walk, cards) -> maps.Embedded:
     """The walk's area with its locations numbered as in the list beside the map."""
-    places = [maps.NumberedPlace(i, c.location.name, c.location.lat, c.location.lon, c.location.priority, c.safe)
+    places = [maps.NumberedPlace(i, place_name(c.location), c.location.lat, c.location.lon, c.location.priority, c.safe)
               for i, c in enumerate(cards, start=1)]
     m = maps.overview_map(places, tiles=tiles(walk.area_geojson), assets=assets(),
                           area=json.loads(walk.area_geojson),

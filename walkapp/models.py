@@ -207,6 +207,9 @@ class Location(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     # True once staff wrote the name: re-clustering then leaves it alone.
     name_edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the suggested name says, as values (location_facts.name_facts): the name is said from them in
+    # the viewer's language unless staff wrote it; `name` keeps the Swedish one for search and sorting.
+    name_facts: Mapped[dict | None] = mapped_column(JSON)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     footprint_geojson: Mapped[str | None] = mapped_column(Text)
@@ -216,6 +219,9 @@ class Location(db.Model):
     proposed_action: Mapped[str | None] = mapped_column(Text)
     public_note: Mapped[str | None] = mapped_column(Text)
     priority: Mapped[float] = mapped_column(Float, default=0.0)
+    # The reasons beside the priority as values (location_facts.Priority.facts), said at view time;
+    # priority_reasons is their Swedish text, read only where the facts are missing (older rows).
+    priority_facts: Mapped[dict | None] = mapped_column(JSON)
     priority_reasons: Mapped[str | None] = mapped_column(Text)
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     first_reported: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from . import locations as locs
 from . import location_facts, maps, vocab
+from .location_text import name_from
 from .extensions import db
 from .filters import Filters
 from .models import Agreement, AuditEvent, Location, Photo, Pin, Walk
@@ -211,14 +212,14 @@ def map_records(filters: Filters) -> tuple[list[maps.MapLocation], list[maps.Map
     if by_location:
         rows = db.session.execute(
             select(Location.id, Location.name, Location.lat, Location.lon, Location.footprint_geojson,
-                   Location.priority, Location.status)
+                   Location.priority, Location.status, Location.name_edited, Location.name_facts)
             .where(Location.id.in_(list(by_location)), Location.merged_into_id.is_(None))
         )
-        for location_id, name, lat, lon, footprint, priority, status in rows:
+        for location_id, name, lat, lon, footprint, priority, status, name_edited, name_facts in rows:
             ratings = [r for r, _a in by_location[location_id]]
             top = [labels.get(k, k) for k, _n in cats_by_location[location_id].most_common(3)]
             places.append(maps.MapLocation(
-                location_id, name, lat, lon, json.loads(footprint) if footprint else None, priority,
+                location_id, name_from(name, name_edited, name_facts), lat, lon, json.loads(footprint) if footprint else None, priority,
                 status, len(ratings), len({a for _r, a in by_location[location_id]}),
                 sum(ratings) / len(ratings), tuple(top), all(r not in vocab.UNSAFE_RATINGS for r in ratings),
             ))

@@ -23,6 +23,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from . import audit_text, exports, vocab
 from .extensions import db
+from .location_text import place_name
 from .models import Agreement, AuditEvent, Participant, Pin, Walk
 from .photostore import PhotoStore
 
@@ -107,7 +108,7 @@ def pin_rows(walk: Walk, local: Callable, numbers: dict[int, int],
             (pin.comment_original if originals else _("Finns. En administratör kan ta ut den."))
             if pin.comment_original else "",
             _yes(pin.comment_approved), _yes(pin.hidden), pin.hidden_reason, _yes(pin.concern_at),
-            pin.location.name if pin.location else "", photo_name(pin) if photo else "",
+            place_name(pin.location) if pin.location else "", photo_name(pin) if photo else "",
             _yes(photo and photo.hidden), _yes(photo and photo.approved),
         ])
     return header, rows, pins
@@ -134,7 +135,7 @@ def moderation_rows(walk: Walk, local: Callable) -> tuple[list[str], list[list]]
                                 .options(selectinload(AuditEvent.user)).order_by(AuditEvent.created_at, AuditEvent.id)).all()
     header = [_("Tid"), _("Vem"), _("Vad"), _("Från"), _("Till"), _("Anteckning"), _("Punkt"), _("Plats")]
     rows = [[local(e.event.created_at), e.event.user.display_name if e.event.user else (e.who or _("Systemet")),
-             e.what, e.old, e.new, e.note, e.event.pin_id, e.location.name if e.location else ""]
+             e.what, e.old, e.new, e.note, e.event.pin_id, place_name(e.location) if e.location else ""]
             for e in audit_text.describe(events)]
     return header, rows
 

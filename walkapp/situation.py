@@ -33,6 +33,9 @@ class RepeatPlace:
     name: str
     walks: int  # walks in which it was rated unsafe
     status: str
+    # What its suggested name says (location_text.place_name says it in the reader's language).
+    name_edited: bool = True
+    name_facts: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,8 @@ def report(start: dt.date, end: dt.date, area_walk: Walk | None = None) -> Repor
         statuses[loc.status] += 1
         unsafe_walks = {p.walk_id for p in pins if p.rating in vocab.UNSAFE_RATINGS}
         if len(unsafe_walks) >= 2:
-            repeats.append(RepeatPlace(loc.id, loc.name, len(unsafe_walks), loc.status))
+            repeats.append(RepeatPlace(loc.id, loc.name, len(unsafe_walks), loc.status,
+                                           loc.name_edited, loc.name_facts))
 
     fixed_at = dict(db.session.execute(
         select(AuditEvent.location_id, func.min(AuditEvent.created_at))

@@ -111,4 +111,10 @@ def register(app: Flask) -> None:
         """Translate a vocabulary label marked with N_."""
         return cached_gettext(label) if label else ""
 
+    from . import location_text  # it translates through this module's cache
+
+    # A place's suggested name and priority reasons are stored as facts: said here in the page's language.
+    app.add_template_filter(location_text.place_name, "place_name")
+    app.add_template_filter(location_text.priority_reasons, "priority_reasons")
+
     security_headers.register(app)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import location_facts, vocab
 from .. import locations as locs
 from ..extensions import db
+from ..location_text import place_name
 from ..places import category_labels
 from ..models import AuditEvent, Location, Pin, Walk
 from ..permissions import public_photo
@@ -73,7 +74,8 @@ def _request(location: Location, pins: list[Pin], labels: dict[str, str], status
     if location.status in CLOSED and closed_at is not None:
         updated = max(closed_at.replace(microsecond=0), requested)
     # Only what is public: the place's name and the public note. The proposed action is internal.
-    description = location.name if not location.public_note else f"{location.name}\n{location.public_note}"
+    name = place_name(location)
+    description = name if not location.public_note else f"{name}\n{location.public_note}"
     notes = status_labels[location.status]
     if vocab.LOCATION_STATUS[location.status].needs_reason and location.status_reason:
         notes += ": " + location.status_reason

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from .. import party_links, vocab
 from ..extensions import db, limiter
+from ..location_text import place_name
 from ..models import PartyLink
 
 bp = Blueprint("party", __name__, url_prefix="/svar")
@@ -83,7 +84,7 @@ def answer(token: str, location_id: int):
     party_links.record_answer(link, location, answer)
     db.session.commit()
     session[SESSION_KEY] = link.id
-    flash(_("Tack! Svaret för %(name)s är skickat till planerarna.", name=location.name), "success")
+    flash(_("Tack! Svaret för %(name)s är skickat till planerarna.", name=place_name(location)), "success")
     return redirect(url_for("party.page", token=token, _anchor=f"plats-{location.id}"))
 
 

@@ -15,6 +15,7 @@ from .. import places as queries
 from ..timefmt import local_zone
 from ..filters import Filters
 from ..templating import cached_gettext
+from ..location_text import place_name, priority_reasons
 
 
 def location_row(card: queries.Card, labels: dict[str, str]) -> exports.LocationRow:
@@ -22,10 +23,10 @@ def location_row(card: queries.Card, labels: dict[str, str]) -> exports.Location
     loc, f = card.location, card.figures
     walks = {p.walk_id: p.walk for p in card.pins}
     return exports.LocationRow(
-        id=loc.id, name=loc.name, lat=loc.lat, lon=loc.lon, status=loc.status,
+        id=loc.id, name=place_name(loc), lat=loc.lat, lon=loc.lon, status=loc.status,
         status_label=cached_gettext(vocab.LOCATION_STATUSES[loc.status]), status_reason=loc.status_reason,
         responsible=loc.responsible.name if loc.responsible else None, proposed_action=loc.proposed_action,
-        public_note=loc.public_note, priority=loc.priority, priority_reasons=loc.priority_reasons,
+        public_note=loc.public_note, priority=loc.priority, priority_reasons=priority_reasons(loc),
         due_date=loc.due_date, pins=f.pin_count, agreements=f.agreements, people=f.people, mean_rating=f.mean_rating,
         unsafe_share=f.unsafe_share, categories=f.category_counts, main_category=f.dominant_category,
         category_names={k: labels.get(k, k) for k in f.category_counts},

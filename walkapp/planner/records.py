@@ -13,6 +13,7 @@ from flask_login import current_user
 from .. import archive_pdf, audit, exports, place_index, records, spread, spread_view, vocab
 from .. import places as queries
 from ..extensions import db
+from ..location_text import place_name
 from ..models import Walk, utcnow
 from ..timefmt import local_zone
 from . import access, bp
@@ -91,14 +92,14 @@ def _protocol(walk: Walk, cards: list, labels: dict[str, str], made: dt.datetime
         ])
         status = _(vocab.LOCATION_STATUSES[loc.status]) + (f" – {loc.status_reason}" if loc.status_reason else "")
         places.append(archive_pdf.Place(
-            number=number, name=loc.name, summary=summary,
+            number=number, name=place_name(loc), summary=summary,
             words=[f"{_(vocab.RATINGS[p.rating])}: {p.comment}" for p in card.approved_words],
             facts=[(_("Förslag på åtgärd"), loc.proposed_action or "–"),
                    (_("Ansvarig"), loc.responsible.name if loc.responsible else "–"),
                    (_("Status"), status),
                    (_("Klart senast"), loc.due_date.isoformat() if loc.due_date else ""),
                    (_("Kommentar"), loc.public_note or "")]))
-    table = [[str(n), c.location.name, "" if c.safe else str(round(c.location.priority)),
+    table = [[str(n), place_name(c.location), "" if c.safe else str(round(c.location.priority)),
               _(vocab.LOCATION_STATUSES[c.location.status]), c.location.responsible.name if c.location.responsible else "",
               c.location.due_date.isoformat() if c.location.due_date else "", c.location.proposed_action or ""]
              for n, c in enumerate(cards, start=1)]

@@ -10,6 +10,7 @@ from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 
 from .. import exports, situation, vocab
+from ..location_text import place_name
 from .. import places as queries
 from ..extensions import db
 from ..models import Walk, utcnow
@@ -62,7 +63,7 @@ def _rows(report: situation.Report, labels: dict[str, str]) -> list[tuple[str, s
     rows.append((_("Uppföljning"), _("Mediantid från vandring till Åtgärdad (dagar)"),
                  "" if median is None else format_decimal(median, "#,##0.#")))
     rows.append((_("Uppföljning"), _("Åtgärdade platser i underlaget"), str(len(report.days_to_fixed))))
-    rows += [(_("Otrygga vid två vandringar eller fler"), r.name, str(r.walks)) for r in report.repeat_unsafe]
+    rows += [(_("Otrygga vid två vandringar eller fler"), place_name(r), str(r.walks)) for r in report.repeat_unsafe]
     return rows
 
 
