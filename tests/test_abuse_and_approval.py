@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.test_planner import arrange, location_ids
+from tests.factories import arrange, location_ids
 from walkapp.extensions import db
 from walkapp.models import AuditEvent, Pin, Walk
 

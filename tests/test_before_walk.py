@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.test_planner import Page
+from tests.factories import Page
 from walkapp.extensions import db
 from walkapp.models import AuditEvent, Location, Pin, Walk
 

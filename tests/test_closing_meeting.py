@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from tests.test_leader import CIRCLE
-from tests.test_planner import TWO_PLACES, Page, arrange, location_ids
+from tests.factories import TWO_PLACES, Page, arrange, location_ids
 from walkapp.extensions import db
 from walkapp.models import AuditEvent, PartyAnswer, ResponsibleParty, Walk
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from tests.test_planner import TWO_PLACES, Page, arrange, location_ids
+from tests.factories import TWO_PLACES, Page, arrange, location_ids
 from walkapp.extensions import db
 from walkapp.models import AuditEvent, Location, Pin, Walk
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from tests.test_planner import arrange, location_ids
+from tests.factories import arrange, location_ids
 from walkapp.extensions import db
 from walkapp.models import Location, Pin, ResponsibleParty, Walk
 

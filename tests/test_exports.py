@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from tests.test_planner import arrange, location_ids
+from tests.factories import arrange, location_ids
 from walkapp import exports
 from walkapp.extensions import db
 from walkapp.models import Location, Participant, Pin, ResponsibleParty

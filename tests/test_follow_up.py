@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy import select
 
-from tests.test_planner import TWO_PLACES, Page, arrange, location_ids
+from tests.factories import TWO_PLACES, Page, arrange, location_ids
 from walkapp.extensions import db
 from walkapp.models import AuditEvent, Location, User, Walk, utcnow
 

@@ -268,7 +268,7 @@ def test_participant_text_is_cleaned_where_it_enters(app, client, walk, token, m
 
 
 def test_staff_text_is_cleaned_where_it_enters(app, client, login_as, make_walk):
-    from tests.test_planner import arrange, location_ids
+    from tests.factories import arrange, location_ids
     from walkapp.models import ResponsibleParty
 
     walk_id = arrange(app, make_walk, [{}])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from tests.test_planner import Page
+from tests.factories import Page
 from walkapp import languages
 
 ROOT = Path(__file__).resolve().parent.parent

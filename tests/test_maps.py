@@ -11,7 +11,7 @@ import folium
 import pytest
 from folium.plugins import HeatMap, MarkerCluster
 
-from tests.test_planner import HOSTILE, Page, arrange, location_ids
+from tests.factories import HOSTILE, Page, arrange, location_ids
 from walkapp import maps
 
 TILES = maps.Tiles("/test-tiles/{z}/{x}/{y}.png", "&copy; OpenStreetMap")

@@ -8,7 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.test_planner import Page
+from tests.factories import Page
 from walkapp import geo, offline_tiles, tile_cache
 
 

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
-from tests.test_planner import arrange, location_ids
+from tests.factories import arrange, location_ids
 from walkapp.extensions import db
 from walkapp.models import Location, Participant, Pin, ResponsibleParty, User, utcnow
 from walkapp.open311 import georeport

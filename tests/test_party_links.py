@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from tests.conftest import log_in
 from tests.smtp_sink import SmtpSink
-from tests.test_planner import Page, arrange, location_ids
+from tests.factories import Page, arrange, location_ids
 from walkapp import audit_text, mail, party_links, pinstore, vocab
 from walkapp import places as queries
 from walkapp.extensions import db

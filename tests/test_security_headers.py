@@ -26,7 +26,7 @@ def test_every_response_has_a_strict_script_policy(client, url):
 
 
 def test_the_nonce_is_new_for_every_response_and_used_by_the_map(app, client, make_walk, login_as):
-    from tests.test_planner import arrange
+    from tests.factories import arrange
 
     arrange(app, make_walk, [{}])
     login_as("planner")

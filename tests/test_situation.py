@@ -9,7 +9,7 @@ import io
 
 from sqlalchemy import select
 
-from tests.test_planner import HOSTILE, TWO_PLACES, Page, arrange, location_ids
+from tests.factories import HOSTILE, TWO_PLACES, Page, arrange, location_ids
 from walkapp import situation
 from walkapp.extensions import db
 from walkapp.models import AuditEvent, Location, Walk, utcnow

@@ -63,7 +63,7 @@ def test_the_live_dashboard_and_the_protocol_say_who_is_heard(app, client, login
 
 
 def test_the_protocol_states_the_spread(app, client, login_as, make_walk):
-    from tests.test_planner import TWO_PLACES, Page, arrange
+    from tests.factories import TWO_PLACES, Page, arrange
 
     walk_id = arrange(app, make_walk, TWO_PLACES)
     login_as("planner")

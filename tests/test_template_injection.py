@@ -16,7 +16,7 @@ from sqlalchemy import String, Text, select
 from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter
 
 from tests.conftest import log_in
-from tests.test_planner import arrange, location_ids
+from tests.factories import arrange, location_ids
 from walkapp.extensions import db
 from walkapp.models import AuditEvent, Location, Pin, ResponsibleParty, User, Walk, utcnow
 

@@ -8,7 +8,7 @@ import datetime as dt
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, watch
-from tests.test_planner import TWO_PLACES, arrange
+from tests.factories import TWO_PLACES, arrange
 from walkapp.models import utcnow
 
 PASSWORD = "planerarens-långa-lösen"
