@@ -102,7 +102,7 @@ def pin_rows(walk: Walk, local: Callable, numbers: dict[int, int],
         photo = pin.photo
         rows.append([
             pin.id, local(pin.created_at), local(pin.taken_at), author, pin.rating, _(vocab.RATINGS[pin.rating]),
-            ", ".join(walk.category_label(k) for k in pin.categories or ()),
+            ", ".join(_(walk.category_label(k)) for k in pin.categories or ()),
             _(vocab.LIGHT[pin.light]) if pin.light in vocab.LIGHT else "", pin.lat, pin.lon, pin.accuracy_m,
             _yes(pin.unplaced), pin.stop_name, pin.place_description, pin.comment,
             (pin.comment_original if originals else _("Finns. En administratör kan ta ut den."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 from .. import map_embeds, maps
+from ..templating import cached_gettext
 from .. import places as queries
 from ..extensions import db
 from ..filters import Filters
@@ -28,7 +29,7 @@ def findings():
     places, pins, walks = queries.map_records(filters)
     m = maps.findings_map(
         places, pins, tiles=map_embeds.tiles(), assets=map_embeds.assets(), text=map_embeds.map_text(),
-        category_labels=queries.category_labels(walks), walk_titles={w.id: w.title for w in walks},
+        category_labels={k: cached_gettext(v) for k, v in queries.category_labels(walks).items()}, walk_titles={w.id: w.title for w in walks},
         photo_url=id_template("media.photo", pin_id=_ID, size="thumb"),
         location_url=id_template("planner.location", location_id=_ID),
         words_url=id_template("planner.pin_words", pin_id=_ID),
