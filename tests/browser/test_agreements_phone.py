@@ -77,6 +77,13 @@ def test_agree_offline_instead_of_a_duplicate_arrives_once_and_can_be_taken_back
     items = my_pins(page)
     expect(items.first).to_contain_text("Du håller med om den här punkten.")
     assert _agreements(server, pin_id) == [(2, "Mörkt vid busshållplatsen")]
+    # It is a voice in the figures: one pin, one agreement, two people.
+    with server.app().app_context():
+        from walkapp import places
+
+        walk = db.session.scalar(select(Walk).where(Walk.join_code == code))
+        facts = places.walk_facts(walk)
+        assert (facts["pins"], facts["agreements"], facts["people"]) == (1, 1, 2)
     # Mina punkter counts one's own pins only.
     expect(page.locator("#mine-count")).to_be_hidden()
     page.keyboard.press("Escape")
