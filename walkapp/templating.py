@@ -72,6 +72,14 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals["plurals"] = plurals
 
+    def csrf_field() -> Markup:
+        """The hidden CSRF field every form that posts carries (one definition for all templates)."""
+        from flask_wtf.csrf import generate_csrf
+
+        return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+
+    app.jinja_env.globals["csrf_field"] = csrf_field
+
     @app.context_processor
     def vocabulary():
         return {
