@@ -7,7 +7,7 @@ import json
 
 from flask import Flask, current_app, g
 from markupsafe import Markup
-from flask_babel import format_datetime, get_locale, get_translations
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_translations
 from flask_babel import gettext as _
 
 from . import languages, security_headers, vocab
@@ -108,6 +108,23 @@ def register(app: Flask) -> None:
         if value is None:
             return ""
         return format_datetime(value.replace(tzinfo=dt.UTC), fmt)
+
+    @app.template_filter("decimal")
+    def decimal(value: float | None, digits: int = 1) -> str:
+        """A number with a fixed number of decimals in the reader's language (1,5 in Swedish, 1.5 in English)."""
+        if value is None:
+            return ""
+        # A long page formats the same few averages thousands of times; Babel's formatting is the slow part.
+        seen = g.setdefault("_decimals", {})
+        key = (value, digits)
+        if key not in seen:
+            seen[key] = format_decimal(value, format="0." + "0" * digits if digits else "0")
+        return seen[key]
+
+    @app.template_filter("day")
+    def day(value, fmt: str = "d MMMM yyyy") -> str:
+        """A calendar date (no time, no zone) in the reader's language: due dates in pages and mail."""
+        return format_date(value, fmt) if value is not None else ""
 
     @app.template_filter("fromjson")
     def fromjson(text: str):

@@ -4,7 +4,6 @@ form per place to answer. No login: the token in the address is checked against 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import party_links, vocab
@@ -88,7 +87,3 @@ def answer(token: str, location_id: int):
     return redirect(url_for("party.page", token=token, _anchor=f"plats-{location.id}"))
 
 
-@bp.app_template_filter("day")
-def day(value, fmt: str = "d MMMM yyyy") -> str:
-    """A calendar date (no time, no zone) in the reader's language: due dates in pages and mail."""
-    return format_date(value, fmt) if value is not None else ""
