@@ -95,3 +95,28 @@ TWO_PLACES = [
     {"dx": 300, "dy": 0, "rating": 2, "categories": ["trafik"], "comment": "Bilar kör fort", "light": "dagsljus", "person": 0},
     {"dx": 302, "dy": 1, "rating": 3, "categories": ["trafik"], "light": "dagsljus", "person": 1},
 ]
+
+
+class _Text(HTMLParser):
+    """A page's visible text (no scripts or styles), one space between pieces."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def text_of(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    return " ".join(" ".join(parser.parts).split())
