@@ -29,10 +29,8 @@ NAMES = ["Svenska", "Trygghetsvandring"]
 # Files written for Swedish authorities on purpose: the records request's README explains the secrecy
 # review (offentlighets- och sekretesslagen) to the registrar, in the law's language.
 SWEDISH_ON_PURPOSE = {"public.zip/README.txt"}
-# Leaks left to the owner of the file: the action list's CSV names categories in Swedish
-# (walkapp/planner/downloads.py passes the labels untranslated).
-KNOWN = {"/planner/export.csv": {"Belysning"}, "/planner/export.csv?walk=1": {"Belysning"},
-         "archive.zip/atgardslista.csv": {"Belysning"}}
+# Leaks known and accepted, by address (none now).
+KNOWN: dict[str, set[str]] = {}
 # Codes, not words: GeoJSON's keys and the values of these properties.
 CODES = {"status", "main_category", "categories"}
 

@@ -47,7 +47,8 @@ def csv_header() -> list[str]:
 
 def _rows() -> Iterator[exports.LocationRow]:
     """The places of the filtered action list, highest priority first, read a chunk at a time."""
-    labels = queries.category_labels(queries.published_walks())
+    # The category names in the reader's language, translated once for all rows.
+    labels = {k: _(v) for k, v in queries.category_labels(queries.published_walks()).items()}
     return (location_row(c, labels) for c in place_index.all_in_order(Filters.parse(request.args)))
 
 

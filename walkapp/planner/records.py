@@ -60,7 +60,7 @@ def archive(walk_id: int):
         return redirect(url_for("planner.walk_records", walk_id=walk.id))
     made = utcnow()
     cards = place_index.walk_cards(walk)
-    labels = queries.category_labels([walk])
+    labels = {k: _(v) for k, v in queries.category_labels([walk]).items()}
     rows = [location_row(c, labels) for c in cards]
     # Only the words a leader or planner approved, as in the printed protocol: participants get it too.
     rows = [dataclasses.replace(r, comments=tuple(p.comment for p in c.approved_words)) for r, c in zip(rows, cards)]
