@@ -25,7 +25,7 @@ bp = Blueprint("pages", __name__)
 APP_MODULES = (
     "js/participant/app.js",
     "js/participant/api.js",
-    "js/participant/i18n.js",
+    "js/i18n.js",
     "js/participant/map.js",
     "js/participant/form.js",
     "js/participant/mine.js",

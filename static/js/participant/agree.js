@@ -2,7 +2,7 @@
 // place. Of another's pin the phone shows where, how it felt and what it is about, never their words
 // or photo. An agreement travels through the outbox like a pin: kept on the phone first, sent once.
 // Loaded when first needed (app.js), and only walks that share pins have the sheet.
-import { t, tn } from "./i18n.js";
+import { t, tn } from "../i18n.js";
 import { page, walk, session, newClientId, isOnline } from "./api.js";
 import { categoryText } from "./mine.js";
 import * as mapView from "./map.js";

@@ -1,6 +1,6 @@
 // The walk page: the intro until the phone has joined, then the map with "Markera här", the pin
 // form, "Mina punkter" and the way without the map. Registers the service worker for offline use.
-import { t, tn } from "./i18n.js";
+import { t, tn } from "../i18n.js";
 import { page, session, join, isOnline } from "./api.js";
 import * as mapView from "./map.js";
 import { initForm, openNew, openNoMap, openEdit, moveTo, placing } from "./form.js";

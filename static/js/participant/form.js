@@ -1,5 +1,5 @@
 // The pin form in the bottom sheet: a new pin on the map, a new pin without the map, or a change.
-import { t, tn } from "./i18n.js";
+import { t, tn } from "../i18n.js";
 import { page, walk, session, call, pinUrl, newClientId, isOnline } from "./api.js";
 import { shrink } from "./photo.js";
 import { lightAt } from "./light.js";

@@ -1,6 +1,6 @@
 // The map: the walk's area (dashed) and stops, the phone's position with its accuracy, the new pin,
 // and the pins already made (one's own strong, others' small and pale).
-import { t } from "./i18n.js";
+import { t } from "../i18n.js";
 import { page, walk } from "./api.js";
 
 // Leaflet is the global L, loaded by app.js just before the map is first drawn.

@@ -1,7 +1,7 @@
 // "Mina punkter": one's own pins in a list and on the map, those still on the phone first, then the
 // pins one agreed with; others' pins on the map when the walk shares them. Own pins can be changed or
 // deleted, and agreements taken back, while the walk is open.
-import { t } from "./i18n.js";
+import { t } from "../i18n.js";
 import { page, walk, call, pinUrl, pinCache, photoUrl, isOnline } from "./api.js";
 import * as mapView from "./map.js";
 import * as outbox from "./outbox.js";

@@ -1,5 +1,6 @@
 // The walk form's map: a circle around a point or a drawn polygon, and named stops along the route.
 import { config, el, makeMap } from "./map.js";
+import { t } from "../i18n.js";
 
 const form = document.getElementById("walk-form");
 const cfg = config();
@@ -14,7 +15,6 @@ const areaField = form.querySelector("#area_geojson");
 const stopsField = form.querySelector("#stops_json");
 const stopList = document.getElementById("stop-list");
 const hint = document.getElementById("map-hint");
-const T = JSON.parse(document.getElementById("area-i18n").textContent);
 
 let tool = "area";
 let circle = null;
@@ -39,7 +39,7 @@ function drawArea() {
   if (isCircle && lat.value && lon.value) {
     circle = L.circle([+lat.value, +lon.value], { radius: +radius.value || 600, color: "#0b5cad" }).addTo(map);
   }
-  hint.textContent = tool === "stop" ? T.stopHint : isCircle ? T.circleHint : T.polygonHint;
+  hint.textContent = tool === "stop" ? t("stopHint") : isCircle ? t("circleHint") : t("polygonHint");
 }
 
 function drawStops() {
@@ -51,9 +51,9 @@ function drawStops() {
     const marker = L.marker([stop.lat, stop.lon], { draggable: true, title: stop.name, icon }).addTo(stopLayer);
     marker.getElement()?.setAttribute("aria-label", stop.name);
     marker.on("dragend", () => { const p = marker.getLatLng(); stop.lat = p.lat; stop.lon = p.lng; save(); });
-    const input = el("input", { value: stop.name, "aria-label": T.stopName + " " + (i + 1), maxlength: "200" });
+    const input = el("input", { value: stop.name, "aria-label": t("stopName") + " " + (i + 1), maxlength: "200" });
     input.addEventListener("input", () => { stop.name = input.value; save(); });
-    const remove = el("button", { type: "button", class: "button small", onclick: () => { stops.splice(i, 1); save(); drawStops(); } }, T.remove);
+    const remove = el("button", { type: "button", class: "button small", onclick: () => { stops.splice(i, 1); save(); drawStops(); } }, t("remove"));
     stopList.append(el("li", {}, input, " ", remove));
   });
   save();
@@ -75,19 +75,19 @@ function save() {
 function placeAt(latlng) {
   const done = document.getElementById("map-done");
   if (tool === "stop") {
-    const name = `${T.stop} ${stops.length + 1}`;
+    const name = `${t("stop")} ${stops.length + 1}`;
     stops.push({ name, lat: +latlng.lat.toFixed(6), lon: +latlng.lng.toFixed(6) });
     tool = "area";
     document.getElementById("add-stop").setAttribute("aria-pressed", "false");
     drawStops();
-    done.textContent = T.stopAdded.replace("{name}", name);
+    done.textContent = t("stopAdded", { name });
   } else if (mode.value === "circle") {
     lat.value = latlng.lat.toFixed(6);
     lon.value = latlng.lng.toFixed(6);
-    done.textContent = T.centreSet;
+    done.textContent = t("centreSet");
   } else {
     vertices.push(latlng);
-    done.textContent = T.cornerAdded.replace("{n}", String(vertices.length));
+    done.textContent = t("cornerAdded", { n: vertices.length });
   }
   save();
   drawArea();

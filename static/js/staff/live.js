@@ -1,8 +1,8 @@
 // The live dashboard: poll the walk's feed, keep markers, counters, and the latest words and photos fresh.
 import { config, csrfToken, el, makeMap, ratingColour } from "./map.js";
+import { t, tn } from "../i18n.js";
 
 const cfg = config();
-const T = cfg.i18n;
 const map = makeMap("live-map");
 const markers = new Map();
 const pins = new Map();
@@ -20,12 +20,12 @@ function popup(pin) {
     el("strong", {}, pin.rating_label), " · ", pin.author,
     pin.categories.length ? el("div", {}, pin.categories.join(", ")) : null,
     pin.comment ? el("p", {}, pin.comment) : null,
-    pin.photo ? el("img", { src: pin.photo.thumb_url, alt: T.photo, width: "160" }) : null,
-    pin.agreements ? el("div", {}, T.agreements[plural.select(pin.agreements) === "one" ? 0 : 1].replace("{n}", pin.agreements)) : null,
-    pin.concern ? el("p", { class: "concern" }, T.concern) : null,
-    pin.before_walk ? el("div", { class: "tag" }, T.before_walk) : null,
-    pin.hidden && !pin.concern ? el("p", { class: "muted" }, T.hidden + ": " + (pin.hidden_reason || "")) : null,
-    el("a", { href: cfg.moderateUrl + "#pin-" + pin.id }, T.moderate));
+    pin.photo ? el("img", { src: pin.photo.thumb_url, alt: t("photo"), width: "160" }) : null,
+    pin.agreements ? el("div", {}, tn("agreements", pin.agreements)) : null,
+    pin.concern ? el("p", { class: "concern" }, t("concern")) : null,
+    pin.before_walk ? el("div", { class: "tag" }, t("before_walk")) : null,
+    pin.hidden && !pin.concern ? el("p", { class: "muted" }, t("hidden") + ": " + (pin.hidden_reason || "")) : null,
+    el("a", { href: cfg.moderateUrl + "#pin-" + pin.id }, t("moderate")));
   return box;
 }
 
@@ -43,16 +43,13 @@ function upsert(pin) {
   marker.getElement()?.setAttribute("data-hidden", String(pin.hidden));
 }
 
-// The page's language decides which word goes with a number ("1 punkt", "2 punkter").
-const plural = new Intl.PluralRules(document.documentElement.lang || "sv");
-
 function renderSide(figures) {
   for (const [key, value] of Object.entries(figures)) {
     const node = document.querySelector(`[data-figure="${key}"]`);
     if (node) node.textContent = value;
     const label = document.querySelector(`[data-figure-label="${key}"]`);
-    const words = T.figures && T.figures[key];
-    if (label && words) label.textContent = words[plural.select(value) === "one" ? 0 : 1];
+    // The page's language decides which word goes with a number ("1 punkt", "2 punkter").
+    if (label) label.textContent = tn("figures." + key, value);
   }
   const latest = [...pins.values()].sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
   document.getElementById("latest-comments").replaceChildren(
@@ -62,7 +59,7 @@ function renderSide(figures) {
         el("strong", {}, p.rating_label), " – ", p.comment, " ", el("span", { class: "muted small" }, p.author))));
   document.getElementById("latest-photos").replaceChildren(
     ...latest.filter((p) => p.photo && !p.photo.hidden).slice(0, 8).map((p) =>
-      el("a", { href: p.photo.url, target: "_blank", rel: "noopener" }, el("img", { src: p.photo.thumb_url, alt: `${T.photo}: ${p.rating_label}`, width: "120" }))));
+      el("a", { href: p.photo.url, target: "_blank", rel: "noopener" }, el("img", { src: p.photo.thumb_url, alt: `${t("photo")}: ${p.rating_label}`, width: "120" }))));
 }
 
 /** Who is heard: the sentence, the warning when a few voices dominate, one bar per participant. */
@@ -88,9 +85,9 @@ async function poll() {
     cursor = data.cursor;
     renderSide(data.figures);
     renderSpread(data.spread);
-    document.getElementById("live-status").textContent = T.updated + " " + new Date().toLocaleTimeString("sv-SE");
+    document.getElementById("live-status").textContent = t("updated") + " " + new Date().toLocaleTimeString(document.documentElement.lang || "sv");
   } catch (err) {
-    document.getElementById("live-status").textContent = T.offline;
+    document.getElementById("live-status").textContent = t("offline");
   }
 }
 
@@ -119,8 +116,8 @@ addForm.addEventListener("submit", async (e) => {
   });
   const message = document.getElementById("staff-pin-message");
   const body = await response.json().catch(() => null);
-  if (!response.ok || !body) { message.textContent = body ? body.message : T.offline; return; }
-  message.textContent = T.added;
+  if (!response.ok || !body) { message.textContent = body ? body.message : t("offline"); return; }
+  message.textContent = t("added");
   upsert(body);
   addForm.reset();
   addForm.client_id.value = "";

@@ -1,5 +1,6 @@
 // The review page's map: numbered location footprints; click to place a pin described in words.
 import { config, makeMap, ratingColour } from "./map.js";
+import { t } from "../i18n.js";
 
 const cfg = config();
 const map = makeMap("review-map");
@@ -16,7 +17,7 @@ document.querySelectorAll("form[data-place]").forEach((form) => {
   form.querySelector("button[data-start]").addEventListener("click", () => {
     placing = form;
     document.getElementById("review-map").classList.add("picking");
-    document.getElementById("place-hint").textContent = cfg.i18n.placeHint;
+    document.getElementById("place-hint").textContent = t("placeHint");
     document.getElementById("review-map").scrollIntoView({ behavior: "smooth" });
   });
 });

@@ -1,4 +1,5 @@
-// The page's words, rendered by the server in the chosen language; the scripts hold none of their own.
+// The page's words, rendered by the server in the chosen language into a JSON island (id "i18n"); the
+// phone's and the staff pages' scripts hold none of their own. One way for every text to reach a script.
 const strings = JSON.parse(document.getElementById("i18n").textContent);
 
 /** The text for `key`, with {name} placeholders filled from `params`. */
