@@ -55,3 +55,31 @@ def test_the_live_dashboard_says_when_a_few_dominate(server, laptop, phone, guar
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
         page.close()
     guard.assert_clean()
+
+
+def test_pins_at_one_spot_show_their_count_and_list_on_tap(server, laptop, guard):
+    email = _leader(server)
+    walk_id = _walk_of_eight(server, email)
+    with server.app().app_context():
+        walk = db.session.get(Walk, walk_id)
+        first = db.session.scalar(select(Pin).where(Pin.walk_id == walk_id).order_by(Pin.id))
+        for comment in ("Här igen", "Och här"):
+            db.session.add(Pin(walk=walk, participant=first.participant, client_id=str(uuid.uuid4()), rating=2,
+                               lat=first.lat, lon=first.lon, categories=[], comment=comment))
+        db.session.commit()
+    page = watch(laptop.new_page(), guard)
+    page.goto(server.url + "/login")
+    page.get_by_label("E-post").fill(email)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.goto(f"{server.url}/leader/walks/{walk_id}/live")
+    stack = page.locator(".stack-count").filter(has_text="3")
+    expect(stack).to_have_count(1)
+    stack.click()
+    popup = page.locator(".stack-list")
+    expect(popup).to_contain_text("3 punkter på samma ställe")
+    expect(popup).to_contain_text("Här igen")
+    expect(popup).to_contain_text("Och här")
+    expect(popup.get_by_role("link", name="Moderera")).to_have_count(3)
+    screenshot(page, "laptop-leader-live-stack")
+    guard.assert_clean()

@@ -25,7 +25,7 @@ function popup(pin) {
     pin.concern ? el("p", { class: "concern" }, t("concern")) : null,
     pin.before_walk ? el("div", { class: "tag" }, t("before_walk")) : null,
     pin.hidden && !pin.concern ? el("p", { class: "muted" }, t("hidden") + ": " + (pin.hidden_reason || "")) : null,
-    el("a", { href: cfg.moderateUrl + "#pin-" + pin.id }, t("moderate")));
+    el("div", {}, el("a", { href: cfg.moderateUrl + "#pin-" + pin.id }, t("moderate"))));
   return box;
 }
 
@@ -73,6 +73,24 @@ function renderSpread(spread) {
     el("li", {}, el("span", {}, bar.label), " ", el("meter", { min: "0", max: String(spread.max), value: String(bar.count) }), " ", el("span", {}, String(bar.count)))));
 }
 
+// Several pins at the same spot (within about a metre) would show as one dot: a count sits on top,
+// and tapping it lists them all, each with its own moderation link.
+const stacks = L.layerGroup().addTo(map);
+const spot = (pin) => `${pin.lat.toFixed(5)},${pin.lon.toFixed(5)}`;
+function drawStacks() {
+  stacks.clearLayers();
+  const bySpot = new Map();
+  for (const pin of pins.values()) bySpot.set(spot(pin), [...(bySpot.get(spot(pin)) || []), pin]);
+  for (const group of bySpot.values()) {
+    if (group.length < 2) continue;
+    const icon = L.divIcon({ className: "stack-count", html: String(group.length), iconSize: [26, 26] });
+    L.marker([group[0].lat, group[0].lon], { icon, title: tn("stacked", group.length), alt: tn("stacked", group.length),
+      zIndexOffset: 1000, keyboard: true })
+      .bindPopup(() => el("div", { class: "stack-list" }, el("strong", {}, tn("stacked", group.length)), ...group.map(popup)))
+      .addTo(stacks);
+  }
+}
+
 async function poll() {
   try {
     const url = cfg.feedUrl + (cursor ? "?since=" + encodeURIComponent(cursor) : "");
@@ -82,6 +100,7 @@ async function poll() {
     data.pins.forEach(upsert);
     const alive = new Set(data.ids);
     for (const [id, marker] of markers) if (!alive.has(id)) { marker.remove(); markers.delete(id); pins.delete(id); }
+    drawStacks();
     cursor = data.cursor;
     renderSide(data.figures);
     renderSpread(data.spread);

@@ -4,10 +4,16 @@ import { t } from "../i18n.js";
 
 const cfg = config();
 const map = makeMap("review-map");
+// Places at one spot would hide each other's numbers: the first one there carries them all ("3, 5").
+const numbersAt = new Map();
+const spotOf = (layer) => { const c = layer.getBounds ? layer.getBounds().getCenter() : layer.getLatLng(); return `${c.lat.toFixed(5)},${c.lng.toFixed(5)}`; };
 L.geoJSON(cfg.footprints, {
   style: (f) => ({ color: f.properties.safe ? "#2b6f3e" : ratingColour(1), weight: 2, fillOpacity: 0.25 }),
   onEachFeature: (f, layer) => {
-    layer.bindTooltip(String(f.properties.n), { permanent: true, direction: "center", className: "loc-number" });
+    const here = spotOf(layer);
+    const first = !numbersAt.has(here);
+    numbersAt.set(here, [...(numbersAt.get(here) || []), f.properties.n]);
+    if (first) layer.bindTooltip(() => numbersAt.get(here).join(", "), { permanent: true, direction: "center", className: "loc-number" });
     layer.on("click", () => document.getElementById("loc-" + f.properties.id)?.scrollIntoView({ behavior: "smooth" }));
   },
 }).addTo(map);
