@@ -12,6 +12,7 @@ time a planner set it to Åtgärdad (the audit log keeps when).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from sqlalchemy import func, select
 from . import vocab
 from .extensions import db
 from .models import Agreement, AuditEvent, Location, Pin, Walk
+from .timefmt import local_zone
 from .walks import walk_rules
 
 FIXED = vocab.FIXED_STATUS
@@ -60,8 +62,10 @@ class Report:
 
 def chosen_walks(start: dt.date, end: dt.date, area_walk: Walk | None = None) -> list[Walk]:
     """Published walks that started in [start, end], inside area_walk's area when given."""
-    first = dt.datetime.combine(start, dt.time.min)
-    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    # The days are the municipality's local days; walks are stored in UTC.
+    zone = local_zone()
+    first = dt.datetime.combine(start, dt.time.min, zone).astimezone(dt.UTC).replace(tzinfo=None)
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, zone).astimezone(dt.UTC).replace(tzinfo=None)
     walks = db.session.scalars(
         select(Walk).where(Walk.published_at.is_not(None), Walk.starts_at >= first, Walk.starts_at < after)
         .order_by(Walk.starts_at, Walk.id)).all()
@@ -98,7 +102,8 @@ def report(start: dt.date, end: dt.date, area_walk: Walk | None = None) -> Repor
         if loc is None:
             continue
         categories.update({c for p in pins for c in (p.categories or ())})
-        ratings[round(sum(p.rating for p in pins) / len(pins))] += 1
+        # The mean rounded half up (2.5 counts as 3), not to even as round() would.
+        ratings[math.floor(sum(p.rating for p in pins) / len(pins) + 0.5)] += 1
         light = Counter(p.light for p in pins if p.light).most_common(1)
         if light:
             lights[light[0][0]] += 1
