@@ -21,13 +21,15 @@ from walkapp.models import Location, Pin, ResponsibleParty, User, Walk
 
 PASSWORD = "planerarens-långa-lösen"
 PARTY = "Gatuförvaltningen"
+# Away from where other browser tests put their pins: closing a walk joins an earlier walk's place at
+# the same spot (before/after), and this test's places must be its own.
 PLACES = [
     # The party's place: an approved comment (with an approved photo) and a comment still awaiting approval.
-    {"dx": 0, "dy": 0, "rating": 1, "comment": "Kolsvart i tunneln", "person": 0},
-    {"dx": 3, "dy": 2, "rating": 1, "comment": "Hemligt namn Kalle", "approved": False, "person": 1},
+    {"dx": -420, "dy": 330, "rating": 1, "comment": "Kolsvart i tunneln", "person": 0},
+    {"dx": -417, "dy": 332, "rating": 1, "comment": "Hemligt namn Kalle", "approved": False, "person": 1},
     # Another place, not the party's.
-    {"dx": 300, "dy": 0, "rating": 2, "comment": "Bilar kör fort", "person": 0},
-    {"dx": 302, "dy": 1, "rating": 2, "person": 1},
+    {"dx": -120, "dy": 330, "rating": 2, "comment": "Bilar kör fort", "person": 0},
+    {"dx": -118, "dy": 331, "rating": 2, "person": 1},
 ]
 
 
