@@ -12,6 +12,7 @@ import os
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
@@ -78,11 +79,21 @@ def app_config(tmp_path, _pg_schema):
     }
 
 
+class BufferedClient(FlaskClient):
+    """A test client that reads every response to its end and closes it, as a WSGI server does: a
+    streamed download (CSV, GeoJSON) otherwise keeps its request, and a database connection, open."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config, monkeypatch):
     """A fresh app with an empty database."""
     _clean_environment(monkeypatch)
     app = create_app(app_config)
+    app.test_client_class = BufferedClient
     with app.app_context():
         if app_config["DATABASE_URL"].startswith("sqlite"):
             db.create_all()
