@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app walkapp
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-fast browser-deps bench messages language clean
+.PHONY: run test test-fast browser-deps bench messages language vendor clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,8 @@ language: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# The phone's Leaflet (static/vendor/leaflet-phone/, committed) from Leaflet's npm sources: only after
+# changing static/vendor/build/. Needs Node.js and the npm registry; nothing else does.
+vendor:
+	cd static/vendor/build && npm ci --no-audit --no-fund && node build.mjs

@@ -72,6 +72,8 @@ def app_config(tmp_path, _pg_schema):
         "SECRET_KEY": "test-secret",
         "DATABASE_URL": _pg_schema or "sqlite:///" + str(tmp_path / "test.sqlite"),
         "UPLOAD_DIR": str(tmp_path / "uploads"),
+        # Not the checkout's instance/assets (built by `make run`): tests that want a build make their own.
+        "ASSETS_DIR": str(tmp_path / "assets"),
         "DEMO_LOGINS_PATH": str(tmp_path / "demo-logins.txt"),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,

@@ -77,6 +77,24 @@ def test_join_gives_token_and_stores_only_its_hash(app, client, walk):
     assert len(hashes) == 1 and body["token"] not in hashes[0]
 
 
+@pytest.mark.parametrize("prefer", ["return=minimal", "respond-async, RETURN=minimal; x=1"])
+def test_join_with_prefer_minimal_answers_with_the_token_only(client, walk, prefer):
+    resp = client.post(f"/api/v1/walks/{walk}/participants", headers={"Prefer": prefer})
+    assert resp.status_code == 201
+    assert resp.headers["Preference-Applied"] == "return=minimal"
+    assert_matches("post", "/walks/{join_code}/participants", resp)
+    assert list(resp.get_json()) == ["token"]
+    # The token works like any other.
+    pins = client.get(f"/api/v1/walks/{walk}/pins", headers={"Authorization": "Bearer " + resp.get_json()["token"]})
+    assert pins.status_code == 200
+
+
+def test_join_with_another_preference_gets_the_whole_answer(client, walk):
+    resp = client.post(f"/api/v1/walks/{walk}/participants", headers={"Prefer": "return=representation"})
+    assert resp.status_code == 201 and "Preference-Applied" not in resp.headers
+    assert resp.get_json()["walk"]["code"] == walk
+
+
 def test_join_code_is_forgiving_about_case_and_spaces(client, walk):
     messy = walk[:3].lower() + " " + walk[3:].lower()
     assert client.post(f"/api/v1/walks/{messy}/participants").status_code == 201

@@ -21,8 +21,20 @@ from pathlib import Path
 
 VERSION_FILE = "VERSION"
 YEAR = 365 * 24 * 3600
-# Files phones never need: source maps and the unminified copies of vendored libraries.
+# Files phones never need: source maps and the unminified copies of vendored libraries, and the
+# recipe that builds vendor/leaflet-phone/ (with its node_modules when `make vendor` has run).
 _SKIP_SUFFIXES = (".map", "-src.js", ".esm.js")
+_SKIP_DIRS = (Path("vendor/build"),)
+
+
+def _sources(source: Path) -> list[Path]:
+    """The files of `source` that are served, in a stable order (skipped folders are not walked)."""
+    found = []
+    for folder, dirs, files in os.walk(source):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if (here / d).relative_to(source) not in _SKIP_DIRS]
+        found += [here / name for name in files if not name.startswith(".") and not name.endswith(_SKIP_SUFFIXES)]
+    return sorted(found)
 
 
 def build(source: Path, target: Path) -> str:
@@ -35,10 +47,8 @@ def build(source: Path, target: Path) -> str:
     staging = target.with_name(target.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     digest = hashlib.sha256()
-    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+    for path in _sources(source):
         rel = path.relative_to(source)
-        if rel.name.startswith(".") or rel.name.endswith(_SKIP_SUFFIXES):
-            continue
         data = path.read_bytes()
         if path.suffix == ".css":
             data = rcssmin.cssmin(data.decode("utf-8")).encode("utf-8")

@@ -178,7 +178,8 @@ def openapi_document() -> dict:
                 },
                 "Joined": {
                     "type": "object",
-                    "required": ["token", "walk"],
+                    "description": "Without `walk` when the request said `Prefer: return=minimal`.",
+                    "required": ["token"],
                     "properties": {"token": {"type": "string", "minLength": 32}, "walk": {"$ref": "#/components/schemas/Walk"}},
                     "additionalProperties": False,
                 },
@@ -206,7 +207,11 @@ def openapi_document() -> dict:
             "/walks/{join_code}/participants": {
                 "post": {
                     "summary": "Join anonymously",
-                    "parameters": [code_param],
+                    "parameters": [code_param, {
+                        "name": "Prefer", "in": "header", "required": False, "schema": {"type": "string"},
+                        "description": "`return=minimal` (RFC 7240): answer with the token only, for a client that "
+                                       "already has the walk (the phone's page does). The answer then says "
+                                       "`Preference-Applied: return=minimal`."}],
                     "responses": {
                         "201": _json("Joined", "A new anonymous participant; keep the token on the phone."),
                         "404": _error("No walk with that code."),

@@ -19,13 +19,10 @@ from walkapp.extensions import db
 from walkapp.models import Participant, Pin, Walk
 from walkapp.walks import new_join_code, set_area
 
-# What the map view's first load may weigh, gzipped: everything but the tiles. 68.4 KB on 2026-11-30
-# (Leaflet alone is 41.7 KB); 72.2 KB with this round's field features: pins already at the place
-# offered first ("Jag håller med"; its own script and sheet load only on walks that share pins), Hjälp
-# (112, BRIS) in the page so it works offline, the privacy link and "Ta bort alla mina punkter"; 73.4 KB
-# once the service worker keeps the walk area's map for offline use. The round's goal is 60 KB, not
-# met: this only keeps it from growing unnoticed.
-BUDGET_BYTES = 74 * 1024
+# What the map view's first load may weigh, gzipped: everything but the tiles, what the service worker
+# fetches to keep included. The round's goal, and a budget: a feature that needs more must make room.
+# 59.5 KB on 2026-12-01 (Leaflet 28.5 KB of it: the phone's own build, static/vendor/build/).
+BUDGET_BYTES = 60 * 1024
 STOPS = [
     {"name": "Stopp 1 – Mittpunkten", "lat": VARBERG[0] + 0.001, "lon": VARBERG[1]},
     {"name": "Stopp 2 – Gångtunneln", "lat": VARBERG[0] - 0.0012, "lon": VARBERG[1] + 0.002},
@@ -351,13 +348,18 @@ def test_the_map_page_fits_the_budget(server, phone, page, guard):
     for r in responses:
         key = f"{r.request.method} {r.url.replace(server.url, '')}"
         if TILE_PATH not in r.url and 200 <= r.status < 300 and r.status != 204:
-            sizes[key] = max(sizes.get(key, 0), len(gzip.compress(r.body(), compresslevel=6)))
+            body = r.body()
+            if not body and r.request.method == "GET":
+                # What the service worker fetched to keep (agree.js, the manifest) comes without its
+                # body here; the phone downloaded it all the same.
+                body = page.request.get(r.url).body()
+            sizes[key] = max(sizes.get(key, 0), len(gzip.compress(body, compresslevel=6)))
     total = sum(sizes.values())
-    print(f"\nmap page, gzipped: {total / 1024:.1f} KB of {BUDGET_BYTES / 1024:.0f} KB")
+    print(f"\nmap page, gzipped: {total / 1024:.1f} KB ({total} bytes) of {BUDGET_BYTES / 1024:.0f} KB")
     for url, size in sorted(sizes.items(), key=lambda kv: -kv[1]):
         print(f"  {size / 1024:6.1f} KB  {url}")
     loaded = {re.sub(r"/static/v/\w+/", "/static/", key) for key in sizes}
-    assert {"GET /static/vendor/leaflet/leaflet.js", "GET /sw.js", f"GET /j/{code}"} <= loaded
+    assert {"GET /static/vendor/leaflet-phone/leaflet-phone.js", "GET /sw.js", f"GET /j/{code}"} <= loaded
     assert total <= BUDGET_BYTES
     guard.assert_clean()
 

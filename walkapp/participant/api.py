@@ -248,7 +248,16 @@ def join(join_code: str):
     token = secrets.token_urlsafe(32)
     db.session.add(Participant(walk=walk, token_hash=hash_token(token)))
     db.session.commit()
-    return jsonify({"token": token, "walk": walk_json(walk)}), 201
+    if not prefers_minimal():
+        return jsonify({"token": token, "walk": walk_json(walk)}), 201
+    # The phone's page already holds the walk: the token is all it needs (a kilobyte less on joining).
+    return jsonify({"token": token}), 201, {"Preference-Applied": "return=minimal"}
+
+
+def prefers_minimal() -> bool:
+    """Whether the request asked for a minimal answer (`Prefer: return=minimal`, RFC 7240)."""
+    preferences = request.headers.get("Prefer", "").split(",")
+    return any(p.split(";")[0].strip().lower().replace(" ", "") == "return=minimal" for p in preferences)
 
 
 # In one query: a pin already stored under this client_id, and how many pins the participant has.

@@ -36,14 +36,14 @@ APP_MODULES = (
 )
 SHELL_FILES = (
     "css/phone.css",
-    "vendor/leaflet/leaflet.css",
-    "vendor/leaflet/leaflet.js",
+    "vendor/leaflet-phone/leaflet-phone.css",
+    "vendor/leaflet-phone/leaflet-phone.js",
     "js/participant/queue.js",
     "js/participant/joined.js",
     *APP_MODULES,
     "js/participant/agree.js",  # loaded when first needed, kept for offline use all the same
     "manifest.webmanifest",
-    "icons/icon-maskable-192.png",
+    "icons/favicon.svg",
 )
 SERVICE_WORKER = "js/participant/sw.js"
 
@@ -101,8 +101,8 @@ def walk_app(walk: Walk):
             # An agreement's address ("Jag håller med"), the same way.
             "agreement": url_for("api.take_back", agreement_id=0)[:-1],
             "sw": url_for("pages.service_worker"),
-            "leafletJs": url_for("static", filename="vendor/leaflet/leaflet.js"),
-            "leafletCss": url_for("static", filename="vendor/leaflet/leaflet.css"),
+            "leafletJs": url_for("static", filename="vendor/leaflet-phone/leaflet-phone.js"),
+            "leafletCss": url_for("static", filename="vendor/leaflet-phone/leaflet-phone.css"),
         },
         # From our own server, and only where it serves them to anyone: around the walk's area.
         "tiles": {"url": tiles.url_template(), "attribution": current_app.config["TILE_ATTRIBUTION"],

@@ -26,7 +26,8 @@ export const isOnline = () => navigator.onLine !== false;
 
 /** Join the walk; resolves to true when the phone has a token. */
 export async function join() {
-  const res = await fetch(page.urls.join, { method: "POST", headers: { Accept: "application/json" } });
+  // The page holds the walk already: only the token, please.
+  const res = await fetch(page.urls.join, { method: "POST", headers: { Accept: "application/json", Prefer: "return=minimal" } });
   const body = await res.json().catch(() => ({}));
   if (res.status !== 201) return { ok: false, message: body.message };
   session.save(body.token);

@@ -29,14 +29,17 @@ export function startMap(element, handlers) {
   tiles = L.tileLayer(page.tiles.url, {
     attribution: page.tiles.attribution, maxZoom: 19, minZoom: page.tiles.minZoom, bounds: page.tiles.bounds,
   }).addTo(map);
-  area = L.geoJSON(walk.area, { interactive: false, style: { color: "#102a43", weight: 3, dashArray: "10 8", fill: false } }).addTo(map);
+  // The area's outline: its GeoJSON Polygon's rings (closed), [lon, lat] turned to Leaflet's [lat, lon].
+  const rings = walk.area.coordinates.map((ring) => ring.map(([lon, lat]) => [lat, lon]));
+  area = L.polyline(rings, { interactive: false, color: "#102a43", weight: 3, dashArray: "10 8" }).addTo(map);
   map.fitBounds(area.getBounds(), { padding: [12, 12] });
   for (const stop of walk.stops) {
-    // Leaflet puts a string tooltip in as HTML: a leader's stop name goes in as text only.
+    L.circleMarker([stop.lat, stop.lon], { radius: 7, weight: 3, color: "#102a43", fillColor: "#fff", fillOpacity: 1, interactive: false })
+      .addTo(map);
+    // The name beside it. Leaflet puts a string in as HTML: a leader's stop name goes in as text only.
     const label = document.createElement("span");
     label.textContent = stop.name;
-    L.circleMarker([stop.lat, stop.lon], { radius: 7, weight: 3, color: "#102a43", fillColor: "#fff", fillOpacity: 1, interactive: false })
-      .bindTooltip(label, { permanent: true, direction: "right", offset: [8, 0], className: "stop-label" })
+    L.marker([stop.lat, stop.lon], { icon: L.divIcon({ className: "stop-label", html: label, iconSize: [0, 0] }), interactive: false, keyboard: false })
       .addTo(map);
   }
   // Layers bottom to top: others' pins, the phone's position, one's own pins (a pin made where one
