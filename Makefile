@@ -52,6 +52,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/planner_pages.py
 	$(BIN)/python benchmarks/api.py sqlite
 	$(BIN)/python benchmarks/load.py
+	$(BIN)/python benchmarks/lighthouse.py
 
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k plurals:1,2 -o walkapp/translations/messages.pot .
