@@ -90,9 +90,10 @@ def _projected(geom, proj: LocalProjection):
 
 def distance_to_area_m(area, lat: float, lon: float) -> float:
     """How far (metres) a point lies outside an area given as a shapely geometry in lon/lat; 0 inside."""
+    import shapely
     from shapely.geometry import Point
 
-    if area.contains(Point(lon, lat)):
+    if shapely.contains_xy(area, lon, lat):  # no Point made for the common case, a pin inside
         return 0.0
     proj = LocalProjection(lat, lon)
     return float(_projected(area, proj).distance(Point(0.0, 0.0)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import current_app
 from sqlalchemy import func, insert, select
 
@@ -29,23 +31,22 @@ _INSERT_PIN = insert(Pin.__table__)
 _INSERT_PHOTO = insert(Photo.__table__)
 
 
-def insert_pin(values: dict, photo: photos.ProcessedPhoto | None) -> Pin:
+def insert_pin(values: dict, photo: photos.ProcessedPhoto | None) -> SimpleNamespace:
     """Store a new pin and its photo row with plain INSERTs, no unit of work (every phone's pin takes
-    this path); the photo must be stored already. Returns the pin as an object outside the session,
-    with everything the answer shows. Raises IntegrityError when the client_id is taken."""
+    this path); the photo must be stored already. Returns the stored row with its id (and `photo`) as
+    plain attributes, for the answer: no ORM object is made. Raises IntegrityError when the
+    client_id is taken."""
     now = utcnow()
     row = {"hidden": False, "unplaced": False, "comment_approved": False, "clock_unreliable": False,
            "location_locked": False, "before_walk": False, **values, "created_at": now, "updated_at": now}
     pin_id = db.session.execute(_INSERT_PIN, row).inserted_primary_key[0]
-    pin = Pin(id=pin_id, **row)
-    pin.photo = None
+    photo_row = None
     if photo is not None:
         photo_row = {"pin_id": pin_id, "sha256": photo.sha256, "width": photo.width, "height": photo.height,
                      "bytes": len(photo.full), "thumb_width": photo.thumb_width, "thumb_height": photo.thumb_height,
                      "blurred": photo.blurred_record(), "created_at": now}
         db.session.execute(_INSERT_PHOTO, photo_row)
-        pin.photo = Photo(**photo_row)
-    return pin
+    return SimpleNamespace(id=pin_id, **row, photo=photo_row and SimpleNamespace(**photo_row))
 
 
 def attach_photo(pin: Pin, processed: photos.ProcessedPhoto, stored: bool = False) -> None:

@@ -10,6 +10,8 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import lifecycle, photos, pin_input, pinstore, quota, vocab
 from ..errors import ApiError, checked
@@ -67,22 +69,30 @@ def require_open(walk: Walk) -> None:
         raise ApiError(409, "walk_closed", gettext("Vandringen är avslutad och tar inte emot fler punkter. Tack för att du var med!"))
 
 
+def no_token() -> ApiError:
+    return ApiError(401, "token_missing", gettext("Du behöver gå med i vandringen först."))
+
+
+def bad_token() -> ApiError:
+    return ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
+
+
 def authenticated(with_walk: bool = False) -> Participant:
     """The participant holding the request's token: checked before anything is looked up, so a
     request without a valid token learns nothing about walks or pins. with_walk loads its walk too."""
     token = bearer_token()
     if token is None:
-        raise ApiError(401, "token_missing", gettext("Du behöver gå med i vandringen först."))
+        raise no_token()
     participant = participant_for(token, with_walk=with_walk)
     if participant is None:
-        raise ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
+        raise bad_token()
     return participant
 
 
 def current_participant(walk: Walk, participant: Participant | None = None) -> Participant:
     participant = participant or authenticated()
     if participant.walk_id != walk.id:
-        raise ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
+        raise bad_token()
     return participant
 
 
@@ -260,20 +270,55 @@ def prefers_minimal() -> bool:
     return any(p.split(";")[0].strip().lower().replace(" ", "") == "return=minimal" for p in preferences)
 
 
-# In one query: a pin already stored under this client_id, and how many pins the participant has.
-_EXISTING_AND_COUNT = select(
-    select(Pin.id).where(Pin.walk_id == bindparam("walk_id"), Pin.client_id == bindparam("client_id")).scalar_subquery(),
-    # Pins and agreements count together against the cap.
-    select(func.count()).select_from(Pin).where(Pin.participant_id == bindparam("participant_id")).scalar_subquery()
-    + select(func.count()).select_from(Agreement).where(Agreement.participant_id == bindparam("participant_id")).scalar_subquery(),
+# In one query: the participant holding the token, their walk, a pin already stored in that walk under
+# the phone's client_id, and how many pins and agreements they have (they count together against the cap).
+_PIN_CONTEXT = (
+    select(
+        Participant,
+        Walk,
+        select(Pin.id).where(Pin.walk_id == Participant.walk_id, Pin.client_id == bindparam("client_id"))
+        .scalar_subquery(),
+        select(func.count()).select_from(Pin).where(Pin.participant_id == Participant.id).scalar_subquery()
+        + select(func.count()).select_from(Agreement).where(Agreement.participant_id == Participant.id)
+        .scalar_subquery(),
+    )
+    .join(Walk, Participant.walk_id == Walk.id)
+    .where(Participant.token_hash == bindparam("token_hash"))
 )
+
+
+def sent_client_id() -> str:
+    """The client_id as sent, unchecked (checked later, in order), or "" when there is none to read."""
+    try:
+        if request.is_json:
+            data = request.get_json(silent=True)
+            value = data.get("client_id") if isinstance(data, dict) else None
+        else:
+            value = request.form.get("client_id")
+    except RequestEntityTooLarge:
+        return ""  # answered in its turn, after the token
+    return value if isinstance(value, str) else ""
+
+
+def pin_context() -> tuple[Participant, int | None, int]:
+    """The token's participant (with its walk), the id of a pin already stored under the sent
+    client_id, and the participant's pin count; 401 without a valid token, as `authenticated`."""
+    token = bearer_token()
+    if token is None:
+        raise no_token()
+    row = db.session.execute(_PIN_CONTEXT, {"token_hash": hash_token(token), "client_id": sent_client_id()}).one_or_none()
+    if row is None:
+        raise bad_token()
+    participant, walk, existing_id, own_pins = row
+    set_committed_value(participant, "walk", walk)  # loaded together: reading it needs no query
+    return participant, existing_id, own_pins
 
 
 @bp.post("/walks/<join_code>/pins")
 def create_pin(join_code: str):
     """Store a pin, or return the one already stored under the same client_id (phones retry)."""
     will_write(False)  # the checks below only read: no write lock until the pin is stored
-    participant = authenticated(with_walk=True)
+    participant, existing_id, own_pins = pin_context()
     walk = participant.walk
     if walk.join_code != normalise_code(join_code):
         # Another walk's code, or this walk's code from before it was changed (phones go on with it).
@@ -284,8 +329,6 @@ def create_pin(join_code: str):
     client_id = checked(pin_input.client_id, form)
     photo_bytes = upload_bytes()
     sent = fingerprint(photo_bytes)
-    existing_id, own_pins = db.session.execute(
-        _EXISTING_AND_COUNT, {"walk_id": walk.id, "client_id": client_id, "participant_id": participant.id}).one()
     if existing_id is not None:
         return _repeat(db.session.get(Pin, existing_id), participant, sent)
     require_not_blocked(participant)
