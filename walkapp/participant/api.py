@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import lifecycle, photos, pin_input, pinstore, quota, vocab
 from ..errors import ApiError, checked
-from ..db import will_write
+from ..db import begin_writing, will_write
 from ..extensions import csrf, db, limiter
 from ..models import Agreement, Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
@@ -343,16 +343,15 @@ def create_pin(join_code: str):
         require_open(walk)
     check_cap(own_pins)
     walk_id, participant_id, walk_light = walk.id, participant.id, walk.light
-    # End the reading transaction: the write below begins its own with the write lock (SQLite
-    # cannot turn a reader into a writer once another phone has written). The photo is decoded and
-    # stored in between, outside any transaction, so no other phone waits while it is processed.
-    if photo_bytes or db.session.get_bind().dialect.name == "sqlite":
-        db.session.commit()
     photo = None
     if photo_bytes:
+        # The photo is decoded and stored outside any transaction, so no other phone waits while
+        # it is processed and no database connection idles in a transaction.
+        db.session.commit()
         photo = processed(photo_bytes)
         pinstore.store_files(photo)
-    will_write(True)
+    # The write lock only now (SQLite cannot turn a reader into a writer once another phone has written).
+    begin_writing(db.session())
     values.update(walk_id=walk_id, participant_id=participant_id, client_id=client_id, client_fingerprint=sent)
     if values["light"] is None:
         values["light"] = walk_light
