@@ -79,15 +79,16 @@ def wrk(url: str, seconds: int, script: str | None = None, headers: dict | None 
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def phone_photo(seed: int) -> bytes:
-    """A ~280 KB JPEG of 1600×1200 (what the phone page sends)."""
+def phone_photo(seed: int, grain: float = 8, quality: int = 80) -> bytes:
+    """A 1600×1200 JPEG as the phone page sends after shrinking a camera photo: about 280 KB as it
+    is, about 200 KB with grain 6 and quality 70 (benchmarks/load.py)."""
     rng = np.random.default_rng(seed)
     base = rng.integers(0, 255, (24, 32, 3), dtype=np.uint8)
     im = Image.fromarray(base).resize((1600, 1200), Image.Resampling.BICUBIC)
-    noise = rng.normal(0, 8, (1200, 1600, 3))
+    noise = rng.normal(0, grain, (1200, 1600, 3))
     im = Image.fromarray(np.clip(np.asarray(im, dtype=np.float32) + noise, 0, 255).astype(np.uint8))
     buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=80)
+    im.save(buf, "JPEG", quality=quality)
     return buf.getvalue()
 
 

@@ -15,7 +15,6 @@ redis://127.0.0.1:6379/14). Needs gunicorn (`pip install -e '.[bench]'`).
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import signal
@@ -27,13 +26,12 @@ import time
 import uuid
 from pathlib import Path
 
-import numpy as np
 import requests
-from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from benchmarks.api import phone_photo as api_photo  # noqa: E402
 from benchmarks.server import Server as BenchServer  # noqa: E402
 
 CENTER = (57.1057, 12.2502)
@@ -42,14 +40,7 @@ RETRIES = 12
 
 def phone_photo(seed: int) -> bytes:
     """A 1600×1200 JPEG of about 200 KB, as the phone page sends after shrinking a camera photo."""
-    rng = np.random.default_rng(seed)
-    base = rng.integers(0, 255, (24, 32, 3), dtype=np.uint8)
-    im = Image.fromarray(base).resize((1600, 1200), Image.Resampling.BICUBIC)
-    noise = rng.normal(0, 6, (1200, 1600, 3))
-    im = Image.fromarray(np.clip(np.asarray(im, dtype=np.float32) + noise, 0, 255).astype(np.uint8))
-    buf = io.BytesIO()
-    im.save(buf, "JPEG", quality=70)
-    return buf.getvalue()
+    return api_photo(seed, grain=6, quality=70)
 
 
 class Server(BenchServer):
