@@ -153,6 +153,22 @@ def test_the_whole_round_trip(app, client, planner, smtp, scene):
     assert "Ert senaste svar" in party.get(path).get_data(as_text=True)
 
 
+def test_the_thanks_are_said_at_the_place_answered(app, client, planner, smtp, scene):
+    # The page opens at the answered place (its anchor): on a phone the top of the page is out of
+    # sight there, so the confirmation stands in that place's section.
+    path = link_path(send(client, app, smtp, scene))
+    party = app.test_client()
+    resp = party.post(f"{path}/{scene['item']}", data={"status": PLANNED, "date": "2030-05-01"})
+    assert resp.headers["Location"].endswith(f"?svar={scene['item']}#plats-{scene['item']}")
+    text = party.get(resp.headers["Location"].split("#")[0]).get_data(as_text=True)
+    place = text.index(f'id="plats-{scene["item"]}"')
+    thanks = text.index("Tack! Svaret för")
+    assert text.count("Tack! Svaret för") == 1 and thanks > place and thanks < text.index("Ert senaste svar", place)
+    # Shown once; a made-up place in the address puts nothing anywhere odd.
+    assert "Tack!" not in party.get(f"{path}?svar={scene['item']}").get_data(as_text=True)
+    assert party.get(f"{path}?svar=999999").status_code == 200
+
+
 def test_a_planner_may_correct_the_answer(app, client, planner, smtp, scene):
     path = link_path(send(client, app, smtp, scene))
     app.test_client().post(f"{path}/{scene['item']}", data={"status": NOT_FIXED, "reason": "Inte vår mark"})

@@ -110,8 +110,11 @@ def test_a_party_answers_on_its_phone_and_a_planner_accepts(server, phone, lapto
     item.get_by_label("Datum").fill("2030-05-01")
     item.get_by_label("Meddelande till planerarna").fill("Armaturen är beställd.")
     item.get_by_role("button", name="Skicka svar").click()
-    expect(page.locator(".flash-success")).to_contain_text("Tack! Svaret för")
-    expect(page.locator(".flash-success")).to_contain_text("är skickat till planerarna.")
+    # The thanks stand in the answered place, which the page opens at: in sight on a phone.
+    thanks = page.locator(f"#plats-{scene['item']} .flash-success")
+    expect(thanks).to_contain_text("Tack! Svaret för")
+    expect(thanks).to_contain_text("är skickat till planerarna.")
+    expect(thanks).to_be_in_viewport()
     latest = page.locator(f"#plats-{scene['item']} .party-latest")
     expect(latest).to_contain_text("Planerad, 1 maj 2030")
     expect(latest).to_contain_text("Väntar på att planerarna godkänner det.")

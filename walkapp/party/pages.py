@@ -55,14 +55,18 @@ def page(token: str):
     if not isinstance(link, PartyLink):
         return link
     session[SESSION_KEY] = link.id
-    return _render(link, token)
+    # After an answer the page opens at that place, so its thanks are said there, not at the top.
+    return _render(link, token, answered=request.args.get("svar", type=int))
 
 
 def _render(link: PartyLink, token: str, errors: dict | None = None, form=None, location_id: int | None = None,
-            status: int = 200):
-    return render_template("party/items.html", link=link, token=token, items=party_links.item_views(link),
+            status: int = 200, answered: int | None = None):
+    items = party_links.item_views(link)
+    if answered not in {item.location.id for item in items}:
+        answered = None
+    return render_template("party/items.html", link=link, token=token, items=items,
                            answers={key: vocab.LOCATION_STATUS[key] for key in vocab.PARTY_ANSWERS},
-                           errors=errors or {}, form=form or {}, error_for=location_id,
+                           errors=errors or {}, form=form or {}, error_for=location_id, answered=answered,
                            contact=current_app.config["CONTACT_EMAIL"]), status
 
 
@@ -84,6 +88,6 @@ def answer(token: str, location_id: int):
     db.session.commit()
     session[SESSION_KEY] = link.id
     flash(_("Tack! Svaret för %(name)s är skickat till planerarna.", name=place_name(location)), "success")
-    return redirect(url_for("party.page", token=token, _anchor=f"plats-{location.id}"))
+    return redirect(url_for("party.page", token=token, svar=location.id, _anchor=f"plats-{location.id}"))
 
 
