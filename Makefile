@@ -50,7 +50,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/maps.py
 	$(BIN)/python benchmarks/dashboard.py
 	$(BIN)/python benchmarks/planner_pages.py
-	$(BIN)/python benchmarks/api.py sqlite
+	$(BIN)/python benchmarks/api.py
 	$(BIN)/python benchmarks/load.py
 	$(BIN)/python benchmarks/lighthouse.py
 
