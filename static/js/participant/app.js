@@ -40,7 +40,7 @@ async function update() {
   $("net-status").title = !isOnline() ? t("offline") : "";
 }
 
-/** Leaflet (the phone's build), loaded when the map is first shown: the intro does not need its 33 KB. */
+/** Leaflet (the phone's build), loaded when the map is first shown: the intro does not need its 30 KB. */
 let leaflet = null;
 function loadLeaflet() {
   if (window.L) return Promise.resolve();
