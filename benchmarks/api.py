@@ -50,9 +50,9 @@ function setup(thread) tid = tid + 1; thread:set("tid", tid) end
 local n = 0
 request = function()
   n = n + 1
-  local token = TOKENS[(n + tid) %% #TOKENS + 1]
+  local token = TOKENS[(n + tid) % #TOKENS + 1]
   local body = "client_id=b" .. tid .. "-" .. n .. "-" .. math.random(1, 2000000000) ..
-    "&lat=57.1057&lon=12.2502&accuracy_m=8&rating=2&categories=belysning&comment=M%%C3%%B6rkt%%20h%%C3%%A4r&light=morker"
+    "&lat=57.1057&lon=12.2502&accuracy_m=8&rating=2&categories=belysning&comment=M%C3%B6rkt%20h%C3%A4r&light=morker"
   return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. token,
                                   ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
 end
@@ -60,7 +60,7 @@ end
 
 
 def wrk_pin_script(tokens: list[str]) -> str:
-    return "TOKENS = {%s}\n" % ", ".join(f'"{t}"' for t in tokens) + WRK_PIN % ()
+    return "TOKENS = {" + ", ".join(f'"{t}"' for t in tokens) + "}\n" + WRK_PIN
 
 
 def wrk(url: str, seconds: int, script: str | None = None, headers: dict | None = None) -> float:

@@ -77,13 +77,18 @@ def bad_token() -> ApiError:
     return ApiError(401, "token_invalid", gettext("Din inloggning till vandringen gäller inte längre. Gå med igen med koden."))
 
 
-def authenticated(with_walk: bool = False) -> Participant:
-    """The participant holding the request's token: checked before anything is looked up, so a
-    request without a valid token learns nothing about walks or pins. with_walk loads its walk too."""
+def required_token() -> str:
+    """The request's token; 401 when it has none."""
     token = bearer_token()
     if token is None:
         raise no_token()
-    participant = participant_for(token, with_walk=with_walk)
+    return token
+
+
+def authenticated(with_walk: bool = False) -> Participant:
+    """The participant holding the request's token: checked before anything is looked up, so a
+    request without a valid token learns nothing about walks or pins. with_walk loads its walk too."""
+    participant = participant_for(required_token(), with_walk=with_walk)
     if participant is None:
         raise bad_token()
     return participant
@@ -290,22 +295,16 @@ _PIN_CONTEXT = (
 def sent_client_id() -> str:
     """The client_id as sent, unchecked (checked later, in order), or "" when there is none to read."""
     try:
-        if request.is_json:
-            data = request.get_json(silent=True)
-            value = data.get("client_id") if isinstance(data, dict) else None
-        else:
-            value = request.form.get("client_id")
-    except RequestEntityTooLarge:
-        return ""  # answered in its turn, after the token
+        value = form_fields().get("client_id")
+    except (ApiError, RequestEntityTooLarge):
+        return ""  # a body that cannot be read is answered in its turn, after the token
     return value if isinstance(value, str) else ""
 
 
 def pin_context() -> tuple[Participant, int | None, int]:
     """The token's participant (with its walk), the id of a pin already stored under the sent
     client_id, and the participant's pin count; 401 without a valid token, as `authenticated`."""
-    token = bearer_token()
-    if token is None:
-        raise no_token()
+    token = required_token()
     row = db.session.execute(_PIN_CONTEXT, {"token_hash": hash_token(token), "client_id": sent_client_id()}).one_or_none()
     if row is None:
         raise bad_token()
