@@ -23,6 +23,12 @@ from tests.tile_server import StandInTiles
 # What every map tile's address contains: the app's own tile route.
 TILE_PATH = "/tiles/"
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+
+
+def _chromium() -> str | None:
+    """The Chromium to drive: WALKAPP_CHROMIUM, Debian's, or the `chromium` on PATH (what make test checked for)."""
+    return (os.environ.get("WALKAPP_CHROMIUM") or next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
+            or shutil.which("chromium"))
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 
@@ -121,7 +127,7 @@ def _playwright():
 
 @pytest.fixture(scope="session")
 def browser(_playwright):
-    executable = os.environ.get("WALKAPP_CHROMIUM") or next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
+    executable = _chromium()
     try:
         browser = _playwright.chromium.launch(executable_path=executable) if executable else _playwright.chromium.launch()
     except Exception as err:  # no Chromium on this machine
@@ -142,6 +148,19 @@ class Guard:
         self.external: list[str] = []
         self.console_errors: list[str] = []
         self.dialogs: list[str] = []
+        self.in_flight: dict = {}  # request -> (when it left, its URL), for pages being watched
+
+    def settle(self, page, timeout: float = 30_000) -> None:
+        """Wait until the page's network is quiet. When Chromium never says so but every request the page
+        made has been answered, go on; a request still unanswered fails the test, named with its age."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            page.wait_for_load_state("networkidle", timeout=timeout)
+        except PlaywrightTimeout:
+            now = time.monotonic()
+            stuck = [f"{url} ({now - since:.1f} s)" for since, url in self.in_flight.values()]
+            assert not stuck, f"requests still unanswered after {timeout / 1000:.0f} s on {page.url}: {stuck}"
 
     def assert_clean(self) -> None:
         assert not self.dialogs, f"dialogs opened: {self.dialogs}"
@@ -167,6 +186,9 @@ def watch(page, guard: Guard):
     page.on("dialog", lambda d: (guard.dialogs.append(d.message), d.dismiss()))
     page.on("console", lambda m: guard.console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: guard.console_errors.append(str(e) + " " + (e.stack or "")))
+    page.on("request", lambda r: guard.in_flight.__setitem__(r, (time.monotonic(), r.url)))
+    page.on("requestfinished", lambda r: guard.in_flight.pop(r, None))
+    page.on("requestfailed", lambda r: guard.in_flight.pop(r, None))
     return page
 
 

@@ -176,7 +176,7 @@ def visit(page, url: str, guard, expect_error: bool = False) -> None:
     """Open a page; for an error page on purpose, its status line in the console is expected, not a fault."""
     before = len(guard.console_errors)
     page.goto(url)
-    page.wait_for_load_state("networkidle")
+    guard.settle(page)
     if expect_error:
         new = guard.console_errors[before:]
         assert all("Failed to load resource: the server responded with a status of 4" in m for m in new), new
