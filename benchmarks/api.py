@@ -45,8 +45,11 @@ HIGH_LIMITS = {
 # Pins from 30 phones (30 tokens, taken in turns), as in a walk: one phone sending thousands of pins
 # would make its own pin count, which every pin checks against the cap, far larger than a phone's.
 WRK_PIN = """
-local tid = 0
-function setup(thread) tid = tid + 1; thread:set("tid", tid) end
+-- Each thread gets its number as a global (a `local` of the same name would hide it in the thread's
+-- own copy of this script, and both threads would send the same client_ids: half the pins repeats).
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args) math.randomseed(os.time() * 1000 + tid) end
 local n = 0
 request = function()
   n = n + 1

@@ -58,15 +58,34 @@ def will_write(flag: bool = True) -> None:
     _writes.set(flag)
 
 
-def begin_writing(session) -> None:
+def statements_alone(session) -> None:
+    """PostgreSQL: run this session's statements each in its own implicit transaction until
+    begin_writing asks for a real one. A request that reads a few rows and then writes one row
+    needs no BEGIN and no COMMIT: two round trips to the server instead of four. Call it before
+    the session's first statement; on SQLite it does nothing (its transactions cost no round trip)."""
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def begin_writing(session, alone: bool = False) -> None:
     """From here on this request writes: on SQLite, a read transaction the session holds is ended
     and the write lock taken on the same connection (COMMIT, BEGIN IMMEDIATE), which costs two
     statements instead of a commit of the session and a new transaction. Objects the session has
-    read stay loaded. Without an open transaction the next one begins with the write lock."""
+    read stay loaded. Without an open transaction the next one begins with the write lock.
+
+    `alone`: what follows is one statement, atomic by itself, so a session that runs statements
+    alone (statements_alone) may go on doing so; otherwise it gets a real transaction."""
     will_write(True)
     if not session.in_transaction():
         return
     conn = session.connection()
+    if conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        if not alone:
+            # The connection goes back to the pool (its isolation level reset); the next
+            # statement begins a transaction on one in the default level.
+            session.commit()
+        return
     if conn.dialect.name != "sqlite" or conn.info.get(_WRITE_LOCK, True):
         return
     dbapi = conn.connection.dbapi_connection

@@ -15,7 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import lifecycle, photos, pin_input, pinstore, quota, vocab
 from ..errors import ApiError, checked
-from ..db import begin_writing, will_write
+from ..db import begin_writing, statements_alone, will_write
 from ..extensions import csrf, db, limiter
 from ..models import Agreement, Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
@@ -317,6 +317,7 @@ def pin_context() -> tuple[Participant, int | None, int]:
 def create_pin(join_code: str):
     """Store a pin, or return the one already stored under the same client_id (phones retry)."""
     will_write(False)  # the checks below only read: no write lock until the pin is stored
+    statements_alone(db.session())  # PostgreSQL: a pin without a photo needs no BEGIN and COMMIT
     participant, existing_id, own_pins = pin_context()
     walk = participant.walk
     if walk.join_code != normalise_code(join_code):
@@ -350,7 +351,8 @@ def create_pin(join_code: str):
         photo = processed(photo_bytes)
         pinstore.store_files(photo)
     # The write lock only now (SQLite cannot turn a reader into a writer once another phone has written).
-    begin_writing(db.session())
+    # A pin without a photo or a place to join is one INSERT, atomic alone.
+    begin_writing(db.session(), alone=photo is None and not late)
     values.update(walk_id=walk_id, participant_id=participant_id, client_id=client_id, client_fingerprint=sent)
     if values["light"] is None:
         values["light"] = walk_light
