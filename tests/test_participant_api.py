@@ -162,6 +162,20 @@ def test_concurrent_retries_store_one_pin(app, walk, token, app_config):
     assert stored(app)[0] == 1
 
 
+def test_a_pin_without_a_photo_leaves_later_transactions_whole(app, walk, token):
+    """On PostgreSQL such a pin runs its statements without a transaction: the connection must go back
+    to the pool as it came, or the next request's writes would each commit on their own."""
+    from walkapp.models import ResponsibleParty
+
+    assert app.test_client().post(f"/api/v1/walks/{walk}/pins", data=pin_form(), headers=auth(token)).status_code == 201
+    with app.app_context():
+        db.session.add(ResponsibleParty(name="Ska inte finnas", kind="forvaltning"))
+        db.session.flush()
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(ResponsibleParty)) == 0
+    assert stored(app)[0] == 1
+
+
 def test_thirty_phones_posting_at_once_all_succeed(app, make_walk):
     """SQLite in WAL with BEGIN IMMEDIATE and a busy timeout: no 'database is locked'."""
     walk = make_walk()
