@@ -262,7 +262,7 @@ class Pin(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"), index=True)
+    walk_id: Mapped[int] = mapped_column(ForeignKey("walks.id", ondelete="CASCADE"))  # indexed by (walk_id, client_id)
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="CASCADE"), index=True
     )
