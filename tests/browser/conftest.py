@@ -23,14 +23,14 @@ from tests.tile_server import StandInTiles
 # What every map tile's address contains: the app's own tile route.
 TILE_PATH = "/tiles/"
 CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
 
 
 def _chromium() -> str | None:
     """The Chromium to drive: WALKAPP_CHROMIUM, Debian's, or the `chromium` on PATH (what make test checked for)."""
     return (os.environ.get("WALKAPP_CHROMIUM") or next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
             or shutil.which("chromium"))
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "test-artifacts"
 
 
 def pytest_collection_modifyitems(items):
