@@ -27,10 +27,11 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 
 
-def _chromium() -> str | None:
-    """The Chromium to drive: WALKAPP_CHROMIUM, Debian's, or the `chromium` on PATH (what make test checked for)."""
-    return (os.environ.get("WALKAPP_CHROMIUM") or next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
-            or shutil.which("chromium"))
+def _chromiums() -> list[str | None]:
+    """The Chromiums to try in turn: WALKAPP_CHROMIUM or Debian's; Playwright's own (None); the
+    `chromium` on PATH (what make test checked for)."""
+    first = os.environ.get("WALKAPP_CHROMIUM") or next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
+    return list(dict.fromkeys([first, None, shutil.which("chromium")]))
 
 
 def pytest_collection_modifyitems(items):
@@ -127,11 +128,15 @@ def _playwright():
 
 @pytest.fixture(scope="session")
 def browser(_playwright):
-    executable = _chromium()
-    try:
-        browser = _playwright.chromium.launch(executable_path=executable) if executable else _playwright.chromium.launch()
-    except Exception as err:  # no Chromium on this machine
-        skip_unless_ci(f"no Chromium to drive ({err.__class__.__name__}); run `make test` to install it")
+    errors = []
+    for executable in _chromiums():
+        try:
+            browser = _playwright.chromium.launch(executable_path=executable) if executable else _playwright.chromium.launch()
+            break
+        except Exception as err:  # not there, or does not start
+            errors.append(f"{executable or 'Playwright’s own'}: {err.__class__.__name__}")
+    else:
+        skip_unless_ci(f"no Chromium to drive ({'; '.join(errors)}); run `make test` to install it")
     yield browser
     browser.close()
 

@@ -92,8 +92,10 @@ def test_a_party_answers_on_its_phone_and_a_planner_accepts(server, phone, lapto
     expect(item.locator("q.comment")).to_have_text(["Kolsvart i tunneln"])
     expect(item).to_contain_text("Sätt upp belysning i tunneln")
     expect(item).to_contain_text("31 mars 2031")
-    expect(item.locator(".photo-row img")).to_have_count(1)
-    assert item.locator(".photo-row img").evaluate("img => img.complete && img.naturalWidth > 0")
+    photo = item.locator(".photo-row img")
+    expect(photo).to_have_count(1)
+    # Shown, not only in the page: the image arrives after the page (later on a busy machine).
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=photo.element_handle(), timeout=15_000)
     body = page.locator("main").inner_text()
     assert "Hemligt namn Kalle" not in body and "Bilar kör fort" not in body
     assert page.locator(f"#plats-{scene['other']}").count() == 0
