@@ -213,7 +213,8 @@ def walk_locations(walk: Walk) -> list[Location]:
 
 def unplaced_pins(walk: Walk) -> list[Pin]:
     """Pins described in words that still need a place on the map."""
-    return db.session.scalars(select(Pin).where(Pin.walk_id == walk.id, Pin.unplaced.is_(True), Pin.hidden.is_(False))).all()
+    return db.session.scalars(select(Pin).where(Pin.walk_id == walk.id, Pin.unplaced.is_(True), Pin.hidden.is_(False))
+                               .order_by(Pin.id)).all()
 
 
 # --- the leader's review operations -----------------------------------------------------------

@@ -140,7 +140,8 @@ def walk_facts(walk: Walk) -> dict:
     rows = db.session.execute(
         select(Pin.id, Pin.participant_id, Pin.user_id, Pin.rating, cast(Pin.categories, Text), Pin.light, Pin.lat,
                Pin.lon, Pin.comment, Photo.id.is_not(None), Pin.created_at)
-        .outerjoin(Photo, Photo.pin_id == Pin.id).where(Pin.walk_id == walk.id, Pin.hidden.is_(False)))
+        .outerjoin(Photo, Photo.pin_id == Pin.id).where(Pin.walk_id == walk.id, Pin.hidden.is_(False))
+        .order_by(Pin.id))
     # Categories as text, decoded once per distinct list: a few lists repeat over thousands of pins.
     decoded: dict[str | None, tuple[str, ...]] = {}
     pins = {}

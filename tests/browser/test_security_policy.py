@@ -29,7 +29,7 @@ def world(server):
 
     from walkapp import geo
     from walkapp.extensions import db
-    from walkapp.models import Pin, Walk, utcnow
+    from walkapp.models import Photo, Pin, Walk, utcnow
     from walkapp.walks import new_join_code, set_area
 
     data = _arrange(server)
@@ -41,7 +41,9 @@ def world(server):
         db.session.commit()
         data["open"] = open_walk.join_code
         data["open_id"] = open_walk.id
-        data["pin"] = db.session.scalar(select(Pin.id).where(Pin.walk_id == data["walk"]))
+        # A pin with a photo (its photo page is one of the leader's): the first, by id.
+        data["pin"] = db.session.scalar(select(Pin.id).join(Photo, Photo.pin_id == Pin.id)
+                                        .where(Pin.walk_id == data["walk"]).order_by(Pin.id).limit(1))
         data["party"] = 1
     stamp = time.monotonic_ns()
     accounts = {}
