@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextvars import ContextVar
 
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+from . import write_queue
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,10 +34,17 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 
 
+@event.listens_for(Engine, "do_connect")
+def _sqlite_connection_class(dialect, connection_record, cargs, cparams):
+    """SQLite connections whose writers wait their turn on a lock file (write_queue.py)."""
+    if dialect.name == "sqlite":
+        cparams.setdefault("factory", write_queue.Connection)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
     """Foreign keys on, WAL journal, memory-mapped reads, a busy timeout; and let SQLAlchemy emit BEGIN itself."""
-    if type(dbapi_connection).__module__ != "sqlite3":
+    if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # pysqlite's own transaction handling issues BEGIN late and DEFERRED; see _sqlite_begin.
     dbapi_connection.isolation_level = None
@@ -90,8 +100,16 @@ def begin_writing(session, alone: bool = False) -> None:
         return
     dbapi = conn.connection.dbapi_connection
     dbapi.execute("COMMIT")
-    dbapi.execute("BEGIN IMMEDIATE")
+    _begin_immediate(dbapi, dbapi.execute)
     conn.info[_WRITE_LOCK] = True
+
+
+def _begin_immediate(dbapi, execute) -> None:
+    """BEGIN IMMEDIATE, in turn behind the writers of other connections (write_queue.py)."""
+    if isinstance(dbapi, write_queue.Connection):
+        dbapi.begin_immediate(execute)
+    else:
+        execute("BEGIN IMMEDIATE")
 
 
 # Whether the SQLite transaction a connection is in began with the write lock.
@@ -104,10 +122,13 @@ def _sqlite_begin(conn):
 
     A deferred transaction that reads and then writes fails at once with "database is locked" when
     another phone wrote in between (the busy timeout does not apply to that upgrade). Taking the
-    write lock at BEGIN makes concurrent writers queue on the busy timeout instead; readers in WAL
-    mode never wait, so they begin deferred.
+    write lock at BEGIN makes concurrent writers wait their turn instead (write_queue.py, then the
+    busy timeout); readers in WAL mode never wait, so they begin deferred.
     """
     if conn.dialect.name == "sqlite":
         writes = _writes.get()
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+        if writes:
+            _begin_immediate(conn.connection.dbapi_connection, conn.exec_driver_sql)
+        else:
+            conn.exec_driver_sql("BEGIN")
         conn.info[_WRITE_LOCK] = writes
