@@ -361,7 +361,6 @@ def create_pin(join_code: str):
         if late:
             # The walk's places are already built: give the late pin its place too, in the same commit.
             lifecycle.place_late_pin(db.session.get(Walk, walk_id))
-        body = pin_json(pin, own=True)  # from what is in hand: no reload after the commit
         pinstore.commit()
     except IntegrityError:
         # The same pin arrived twice at once; the other request stored it.
@@ -372,7 +371,8 @@ def create_pin(join_code: str):
         if existing is None:
             raise
         return _repeat(existing, db.session.get(Participant, participant_id), sent)
-    return jsonify(body), 201
+    # From what is in hand (no reload), once the write lock is given back.
+    return jsonify(pin_json(pin, own=True)), 201
 
 
 def check_cap(count: int) -> None:
