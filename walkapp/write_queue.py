@@ -112,7 +112,9 @@ class Connection(sqlite3.Connection):
         connections of one process wait for each other too), opened when first needed."""
         if self._lock_fd is None and self._lock_path is not None:
             try:
-                self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                # Read-only is enough for flock: a file made by another user (a command run as root)
+                # can still be locked by the app's.
+                self._lock_fd = os.open(self._lock_path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
             except OSError:  # a folder we may not write in: SQLite's busy handler alone, as before
                 self._lock_path = None
         return self._lock_fd
