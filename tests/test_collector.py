@@ -58,3 +58,14 @@ def test_overlapping_threads_give_it_back_once_both_leave():
     release.set()
     thread.join(5)
     assert gc.isenabled()
+
+
+def test_the_apps_own_objects_are_frozen_once_per_process(app):
+    """After the first app is built its objects are out of the collector's way (gc.freeze); later apps
+    (tests build hundreds) freeze nothing more, so nothing of theirs is kept from being freed."""
+    from walkapp import create_app
+
+    frozen = gc.get_freeze_count()
+    assert frozen > 50_000  # the modules, the app, its mappers: the bulk of a worker's objects
+    create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": "sqlite://"})
+    assert gc.get_freeze_count() <= frozen  # (frozen objects can still be freed by their count)
