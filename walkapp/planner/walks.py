@@ -32,10 +32,15 @@ def protocol(walk_id: int):
         cards = place_index.walk_cards(walk)
         # Translated once here rather than per place in the template.
         labels = {key: _(label) if label else "" for key, label in queries.category_labels([walk]).items()}
-        return render_template("planner/protocol.html", walk=walk, cards=cards, facts=queries.walk_facts(walk),
+        page = render_template("planner/protocol.html", walk=walk, cards=cards, facts=queries.walk_facts(walk),
                                map=overview(walk, cards), labels=labels,
                                spread=spread_view.describe(spread.of_walk(walk.id)), answers=latest_answers(cards),
                                contact=current_app.config.get("CONTACT_EMAIL"), now=utcnow())
+        # Jinja's render context, which refers to the list, is left in a reference cycle: emptied, the
+        # cards are freed by their count now, instead of waiting for the collector to walk them all
+        # (130,000 objects, 50 ms at 5,000 places).
+        cards.clear()
+    return page
 
 
 def latest_answers(cards) -> dict[int, PartyAnswer]:
