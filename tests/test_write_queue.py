@@ -4,6 +4,7 @@ turn never given back is waited for only so long."""
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import subprocess
 import sys
@@ -69,6 +70,15 @@ def test_each_way_a_transaction_ends_gives_the_turn_back(database, end):
     first.begin_immediate()
     assert not second.wait_turn(0.05)
     getattr(first, end)()
+    assert second.wait_turn(0)
+
+
+def test_a_connection_dropped_without_closing_gives_its_turn_back(database):
+    first, second = connect(database), connect(database)
+    first.begin_immediate()
+    assert not second.wait_turn(0.05)
+    del first
+    gc.collect()
     assert second.wait_turn(0)
 
 

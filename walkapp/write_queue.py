@@ -107,6 +107,14 @@ class Connection(sqlite3.Connection):
                 os.close(self._lock_fd)
                 self._lock_fd = None
 
+    def __del__(self) -> None:
+        # A connection dropped without close() (the pool closes its own) gives the turn and the
+        # descriptor back too: the lock would otherwise stay taken while the descriptor stayed open.
+        fd = getattr(self, "_lock_fd", None)
+        if fd is not None:
+            os.close(fd)
+            self._lock_fd = None
+
     def _fd(self) -> int | None:
         """This connection's own descriptor of the lock file (flock orders descriptors, so two
         connections of one process wait for each other too), opened when first needed."""
