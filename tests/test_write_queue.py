@@ -5,6 +5,7 @@ turn never given back is waited for only so long."""
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
 import subprocess
 import sys
@@ -39,6 +40,9 @@ def test_the_lock_file_lies_beside_the_database_and_memory_has_none():
     assert lock_path(":memory:") is None
     assert lock_path("") is None
     assert lock_path("file:mem?mode=memory&cache=shared", uri=True) is None
+    assert lock_path("file:/m.sqlite?vfs=memdb", uri=True) is None
+    assert lock_path("file://localhost/srv/w.sqlite", uri=True) == "/srv/w.sqlite-writers"
+    assert lock_path("instance/w.sqlite") == os.path.join(os.getcwd(), "instance", "w.sqlite-writers")
 
 
 def test_a_writer_goes_when_the_one_before_commits_and_finds_sqlite_free(database):
@@ -71,6 +75,37 @@ def test_each_way_a_transaction_ends_gives_the_turn_back(database, end):
     assert not second.wait_turn(0.05)
     getattr(first, end)()
     assert second.wait_turn(0)
+
+
+@pytest.mark.parametrize("how", ["with", "executescript"])
+def test_transactions_ended_inside_sqlite3_give_the_turn_back(database, how):
+    """`with conn:` and executescript commit in C, past the connection's commit()."""
+    first, second = connect(database), connect(database)
+    first.begin_immediate()
+    if how == "with":
+        with first:
+            first.execute("INSERT INTO t VALUES (1)")
+    else:
+        first.executescript("INSERT INTO t VALUES (1);")  # commits the open transaction first
+    assert second.wait_turn(0)
+
+
+def test_a_forked_child_neither_shares_nor_ends_its_parents_turn(database):
+    first, other = connect(database), connect(database)
+    first.begin_immediate()
+    pid = os.fork()
+    if pid == 0:  # the child: its copy of `first` holds nothing, and closing it frees nothing
+        try:
+            took = first.wait_turn(0.05)
+            first.close()
+            os._exit(0 if not took else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not other.wait_turn(0.05)  # still the parent's
+    first.commit()
+    assert other.wait_turn(0)
 
 
 def test_a_connection_dropped_without_closing_gives_its_turn_back(database):

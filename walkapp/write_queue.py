@@ -16,9 +16,12 @@ handler as before, and a writer that has waited WAIT_S for its turn goes on to S
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import sqlite3
 import time
+
+log = logging.getLogger(__name__)
 
 # How long a writer waits for its turn before it leaves the waiting to SQLite's busy timeout.
 WAIT_S = 5.0
@@ -31,12 +34,14 @@ def lock_path(database: str, uri: bool = False) -> str | None:
     None for a database in memory."""
     if uri:
         path, _, query = database.removeprefix("file:").partition("?")
-        if "mode=memory" in query.split("&"):
+        options = query.split("&")
+        if "mode=memory" in options or "vfs=memdb" in options:
             return None
-        database = path
+        database = path.removeprefix("//localhost")
     if database in ("", ":memory:"):
         return None
-    return database + "-writers"
+    # Absolute now: every connection to one database agrees on the file whatever the working folder.
+    return os.path.abspath(database) + "-writers"
 
 
 class Connection(sqlite3.Connection):
@@ -47,12 +52,15 @@ class Connection(sqlite3.Connection):
         super().__init__(database, *args, **kwargs)
         self._lock_path = lock_path(os.fsdecode(database), bool(kwargs.get("uri")))
         self._lock_fd: int | None = None
+        self._lock_pid = 0
         self._holding = False
 
     def wait_turn(self, wait_s: float = WAIT_S) -> bool:
         """Take the writers' lock; False if there is none or it stayed taken for `wait_s`."""
         if self._holding:
-            return True
+            if self.in_transaction and self._lock_pid == os.getpid():
+                return True
+            self.end_turn()  # a transaction ended where commit() does not see it (executescript)
         fd = self._fd()
         if fd is None:
             return False
@@ -67,6 +75,9 @@ class Connection(sqlite3.Connection):
                 time.sleep(pause)
                 pause = min(2 * pause, _LONGEST_PAUSE_S)
                 continue
+            except OSError:  # a file system without flock (some network shares): SQLite alone
+                self._forget_lock_file()
+                return False
             self._holding = True
             return True
 
@@ -84,7 +95,8 @@ class Connection(sqlite3.Connection):
         """Give the writers' lock back (nothing if this connection does not hold it)."""
         if self._holding:
             self._holding = False
-            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            if self._lock_pid == os.getpid():  # a forked child must not unlock its parent's turn
+                fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def commit(self) -> None:
         try:
@@ -97,6 +109,20 @@ class Connection(sqlite3.Connection):
             super().rollback()
         finally:
             self.end_turn()
+
+    def __exit__(self, *exc):
+        try:
+            return super().__exit__(*exc)  # commits or rolls back in C, past commit() and rollback()
+        finally:
+            if not self.in_transaction:
+                self.end_turn()
+
+    def executescript(self, script):
+        try:
+            return super().executescript(script)
+        finally:
+            if not self.in_transaction:
+                self.end_turn()
 
     def close(self) -> None:
         try:
@@ -117,12 +143,25 @@ class Connection(sqlite3.Connection):
 
     def _fd(self) -> int | None:
         """This connection's own descriptor of the lock file (flock orders descriptors, so two
-        connections of one process wait for each other too), opened when first needed."""
+        connections of one process wait for each other too), opened when first needed, and again
+        in a forked child (a descriptor shared with the parent would share its turn too)."""
+        if self._lock_fd is not None and self._lock_pid != os.getpid():
+            os.close(self._lock_fd)  # the parent's descriptor stays open, and its lock with it
+            self._lock_fd, self._holding = None, False
         if self._lock_fd is None and self._lock_path is not None:
             try:
                 # Read-only is enough for flock: a file made by another user (a command run as root)
                 # can still be locked by the app's.
                 self._lock_fd = os.open(self._lock_path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
-            except OSError:  # a folder we may not write in: SQLite's busy handler alone, as before
+                self._lock_pid = os.getpid()
+            except OSError as err:  # a folder we may not write in: SQLite's busy handler alone, as before
+                log.warning("SQLite writers wait in SQLite's busy handler: %s cannot be opened (%s)",
+                            self._lock_path, err.strerror)
                 self._lock_path = None
         return self._lock_fd
+
+    def _forget_lock_file(self) -> None:
+        if self._lock_fd is not None:
+            log.warning("SQLite writers wait in SQLite's busy handler: %s cannot be locked", self._lock_path)
+            os.close(self._lock_fd)
+        self._lock_fd, self._lock_path, self._holding = None, None, False
