@@ -87,8 +87,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import assets
 
     assets.install(app)
-    from . import collector
+    from . import collector, memory
 
+    memory.keep_freed_memory()  # a photo's working memory kept for the next (memory.py)
     collector.freeze_startup()  # the app's own objects out of the collector's way (collector.py)
     if app.config.get("PROXY_COUNT"):
         # Behind a reverse proxy that terminates HTTPS: trust its X-Forwarded-* headers.
