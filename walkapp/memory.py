@@ -8,7 +8,7 @@ with fresh mappings; in a worker every photo then touched all of it anew: 10,000
 16 ms of the kernel's time a photo, a fifth of its CPU (benchmarks/api.py, photo pins flat out).
 
 So, once per process: requests below MMAP_THRESHOLD come from the heap, and up to TRIM_THRESHOLD of
-free memory stays there. A worker keeps about 40 MB more resident (measured: 365 against 325 MB after
+free memory stays there. A worker keeps about 40-60 MB more resident (365-390 against 322-333 MB after
 a run of photo pins); anything larger (a 50-megapixel PNG) is still mapped apart and returned at once.
 Only glibc has these settings (mallopt(3)); elsewhere this does nothing, and MALLOC_TRIM_THRESHOLD_
 or MALLOC_MMAP_THRESHOLD_ in the environment are left to decide.
