@@ -15,6 +15,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import _clean_environment
+from walkapp import create_app
 from walkapp.db import begin_writing, will_write
 from walkapp.extensions import db
 from walkapp.models import ResponsibleParty
@@ -166,10 +168,23 @@ def test_writers_in_other_processes_wait_their_turn_too(database):
         holder.stdin.write("\n")
 
 
-def test_the_apps_write_transactions_take_the_turn_and_reads_do_not(app):
+@pytest.fixture
+def sqlite_app(app_config, tmp_path, monkeypatch):
+    """The app on a SQLite file, whichever database the other tests use: the queue is SQLite's."""
+    _clean_environment(monkeypatch)
+    app = create_app({**app_config, "DATABASE_URL": "sqlite:///" + str(tmp_path / "queue-app.sqlite")})
     with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("the writers' queue is SQLite's")
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_apps_write_transactions_take_the_turn_and_reads_do_not(sqlite_app):
+    app = sqlite_app
+    with app.app_context():
+        assert db.engine.dialect.name == "sqlite"
         other = connect(db.engine.url.database)
         will_write(False)
         db.session.scalar(select(func.count()).select_from(ResponsibleParty))
