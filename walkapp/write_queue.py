@@ -129,25 +129,26 @@ class Connection(sqlite3.Connection):
             super().close()
         finally:
             self.end_turn()
-            if self._lock_fd is not None:
-                os.close(self._lock_fd)
-                self._lock_fd = None
+            self._close_fd()
 
     def __del__(self) -> None:
         # A connection dropped without close() (the pool closes its own) gives the turn and the
         # descriptor back too: the lock would otherwise stay taken while the descriptor stayed open.
-        fd = getattr(self, "_lock_fd", None)
-        if fd is not None:
-            os.close(fd)
-            self._lock_fd = None
+        if hasattr(self, "_lock_fd"):  # not if __init__ failed before it was set
+            self._close_fd()
+
+    def _close_fd(self) -> None:
+        """Close this connection's descriptor of the lock file (which ends its lock, if it is the last)."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)
+        self._lock_fd, self._holding = None, False
 
     def _fd(self) -> int | None:
         """This connection's own descriptor of the lock file (flock orders descriptors, so two
         connections of one process wait for each other too), opened when first needed, and again
         in a forked child (a descriptor shared with the parent would share its turn too)."""
         if self._lock_fd is not None and self._lock_pid != os.getpid():
-            os.close(self._lock_fd)  # the parent's descriptor stays open, and its lock with it
-            self._lock_fd, self._holding = None, False
+            self._close_fd()  # the parent's descriptor stays open, and its lock with it
         if self._lock_fd is None and self._lock_path is not None:
             try:
                 # Read-only is enough for flock: a file made by another user (a command run as root)
@@ -161,7 +162,6 @@ class Connection(sqlite3.Connection):
         return self._lock_fd
 
     def _forget_lock_file(self) -> None:
-        if self._lock_fd is not None:
-            log.warning("SQLite writers wait in SQLite's busy handler: %s cannot be locked", self._lock_path)
-            os.close(self._lock_fd)
-        self._lock_fd, self._lock_path, self._holding = None, None, False
+        log.warning("SQLite writers wait in SQLite's busy handler: %s cannot be locked", self._lock_path)
+        self._close_fd()
+        self._lock_path = None
