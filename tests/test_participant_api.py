@@ -176,6 +176,34 @@ def test_a_pin_without_a_photo_leaves_later_transactions_whole(app, walk, token)
     assert stored(app)[0] == 1
 
 
+def test_a_pin_sees_its_walk_as_the_orm_does(app, make_walk, join, make_pin):
+    """The pin path reads its walk as table columns (participant/sender.py), not as a Walk: every
+    column it reads, and what Walk derives from them, must be the stored walk's."""
+    import datetime as dt
+    from dataclasses import fields
+
+    from walkapp.models import Walk, hash_token, utcnow
+    from walkapp.participant import sender
+
+    walk = make_walk(early_opened_at=utcnow() - dt.timedelta(days=2), light="morker",
+                     categories=[{"key": "belysning", "label": "Belysning"}, {"key": "egen", "label": "Egen"}])
+    token = join(walk)
+    first = make_pin(walk, token, client_id="forsta-punkten", categories=["egen"])
+    assert first.status_code == 201, first.get_json()
+    with app.app_context():
+        context = sender.read(db.session.connection(), hash_token(token), "forsta-punkten")
+        orm = db.session.scalar(select(Walk).where(Walk.join_code == walk))
+        participant = db.session.scalar(select(Participant).where(Participant.token_hash == hash_token(token)))
+        for f in fields(sender.WalkForPin):
+            assert getattr(context.sender.walk, f.name) == getattr(orm, f.name), f.name
+        assert context.sender.walk.accepting_since == orm.early_opened_at
+        assert context.sender.walk.category_keys == ["belysning", "egen"]
+        assert (context.sender.id, context.sender.walk_id, context.sender.blocked_at) == (participant.id, orm.id, None)
+        assert (context.existing_id, context.own_pins) == (first.get_json()["id"], 1)
+        assert sender.read(db.session.connection(), hash_token(token), "andra-punkten").existing_id is None
+        assert sender.read(db.session.connection(), hash_token("ingen sådan"), "forsta-punkten") is None
+
+
 def test_thirty_phones_posting_at_once_all_succeed(app, make_walk):
     """SQLite in WAL with BEGIN IMMEDIATE and a busy timeout: no 'database is locked'."""
     walk = make_walk()

@@ -83,7 +83,23 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_generation}"
 
 
-class Walk(db.Model):
+class WalkFacts:
+    """What follows from a walk's columns: for a Walk, and for the columns a pin reads of its walk
+    without the ORM (participant/sender.py)."""
+
+    __slots__ = ()
+
+    @property
+    def category_keys(self) -> list[str]:
+        return [c["key"] for c in self.categories]
+
+    @property
+    def accepting_since(self) -> dt.datetime | None:
+        """When the walk first took pins: the early period's start, else the walk's opening."""
+        return self.early_opened_at or self.opened_at
+
+
+class Walk(WalkFacts, db.Model):
     __tablename__ = "walks"
     __table_args__ = (
         CheckConstraint(_in("status", vocab.WALK_STATUSES), name="status"),
@@ -143,15 +159,6 @@ class Walk(db.Model):
         from shapely.geometry import shape
 
         return shape(json.loads(self.area_geojson))
-
-    @property
-    def category_keys(self) -> list[str]:
-        return [c["key"] for c in self.categories]
-
-    @property
-    def accepting_since(self) -> dt.datetime | None:
-        """When the walk first took pins: the early period's start, else the walk's opening."""
-        return self.early_opened_at or self.opened_at
 
     def category_label(self, key: str) -> str:
         for c in self.categories:

@@ -8,20 +8,20 @@ import secrets
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_babel import gettext
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import lifecycle, photos, pin_input, pinstore, quota, vocab
 from ..errors import ApiError, checked
 from ..db import begin_writing, statements_alone, will_write
 from ..extensions import csrf, db, limiter
-from ..models import Agreement, Participant, Pin, Walk, hash_token, utcnow
+from ..models import Participant, Pin, Walk, hash_token, utcnow
 from ..openapi import openapi_document
 from ..timefmt import iso_utc
 from ..tokens import bearer_token, participant_for
 from ..walks import find_walk_by_code, normalise_code, walk_rules
+from . import sender
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -275,23 +275,6 @@ def prefers_minimal() -> bool:
     return any(p.split(";")[0].strip().lower().replace(" ", "") == "return=minimal" for p in preferences)
 
 
-# In one query: the participant holding the token, their walk, a pin already stored in that walk under
-# the phone's client_id, and how many pins and agreements they have (they count together against the cap).
-_PIN_CONTEXT = (
-    select(
-        Participant,
-        Walk,
-        select(Pin.id).where(Pin.walk_id == Participant.walk_id, Pin.client_id == bindparam("client_id"))
-        .scalar_subquery(),
-        select(func.count()).select_from(Pin).where(Pin.participant_id == Participant.id).scalar_subquery()
-        + select(func.count()).select_from(Agreement).where(Agreement.participant_id == Participant.id)
-        .scalar_subquery(),
-    )
-    .join(Walk, Participant.walk_id == Walk.id)
-    .where(Participant.token_hash == bindparam("token_hash"))
-)
-
-
 def sent_client_id() -> str:
     """The client_id as sent, unchecked (checked later, in order), or "" when there is none to read."""
     try:
@@ -301,16 +284,14 @@ def sent_client_id() -> str:
     return value if isinstance(value, str) else ""
 
 
-def pin_context() -> tuple[Participant, int | None, int]:
-    """The token's participant (with its walk), the id of a pin already stored under the sent
-    client_id, and the participant's pin count; 401 without a valid token, as `authenticated`."""
+def pin_context() -> sender.PinContext:
+    """Who sends the pin (with their walk), a pin already stored under the sent client_id, and the
+    sender's pin count; 401 without a valid token, as `authenticated`."""
     token = required_token()
-    row = db.session.execute(_PIN_CONTEXT, {"token_hash": hash_token(token), "client_id": sent_client_id()}).one_or_none()
-    if row is None:
+    context = sender.read(db.session.connection(), hash_token(token), sent_client_id())
+    if context is None:
         raise bad_token()
-    participant, walk, existing_id, own_pins = row
-    set_committed_value(participant, "walk", walk)  # loaded together: reading it needs no query
-    return participant, existing_id, own_pins
+    return context
 
 
 @bp.post("/walks/<join_code>/pins")
@@ -318,8 +299,8 @@ def create_pin(join_code: str):
     """Store a pin, or return the one already stored under the same client_id (phones retry)."""
     will_write(False)  # the checks below only read: no write lock until the pin is stored
     statements_alone(db.session())  # PostgreSQL: a pin without a photo needs no BEGIN and COMMIT
-    participant, existing_id, own_pins = pin_context()
-    walk = participant.walk
+    context = pin_context()
+    participant, walk = context.sender, context.sender.walk
     if walk.join_code != normalise_code(join_code):
         # Another walk's code, or this walk's code from before it was changed (phones go on with it).
         walk = walk_or_404(join_code, retired=True)
@@ -329,8 +310,8 @@ def create_pin(join_code: str):
     client_id = checked(pin_input.client_id, form)
     photo_bytes = upload_bytes()
     sent = fingerprint(photo_bytes)
-    if existing_id is not None:
-        return _repeat(db.session.get(Pin, existing_id), participant, sent)
+    if context.existing_id is not None:
+        return _repeat(db.session.get(Pin, context.existing_id), participant, sent)
     require_not_blocked(participant)
     values = checked(pin_input.parse_new_pin, form, walk_rules(walk))
     now = utcnow()
@@ -341,7 +322,7 @@ def create_pin(join_code: str):
     late = lifecycle.takes_late_pin(walk, values["taken_at"], values["clock_unreliable"], now, grace)
     if not late:
         require_open(walk)
-    check_cap(own_pins)
+    check_cap(context.own_pins)
     walk_id, participant_id, walk_light = walk.id, participant.id, walk.light
     photo = None
     if photo_bytes:
