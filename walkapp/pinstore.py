@@ -39,7 +39,7 @@ def insert_pin(values: dict, photo: photos.ProcessedPhoto | None) -> SimpleNames
     now = utcnow()
     row = {"hidden": False, "unplaced": False, "comment_approved": False, "clock_unreliable": False,
            "location_locked": False, "before_walk": False, **values, "created_at": now, "updated_at": now}
-    conn = db.session.connection()  # Core statements on the connection: Session.execute costs more than the INSERT
+    conn = db.session.connection()  # Core statements on the connection: Session.execute adds ORM bookkeeping
     pin_id = conn.execute(_INSERT_PIN, row).inserted_primary_key[0]
     photo_row = None
     if photo is not None:
