@@ -25,15 +25,22 @@ from walkapp.walks import new_join_code, set_area
 
 
 def _lose_first_reply_and_go_offline(phone, page, code):
-    """The server stores the first pin, but the phone walks out of coverage before the answer arrives."""
-    posts = {"n": 0}
+    """The server stores the first pin, but the phone walks out of coverage before the answer arrives.
+
+    Until _back_in_coverage, every later pin the phone sends fails as well: going offline in the
+    browser can come a moment after the phone has begun sending again, and that retry would get
+    the stored pin back."""
+    posts = {"n": 0, "covered": True}
 
     def handler(route):
         if route.request.method != "POST":
             return route.fallback()
+        if not posts["covered"]:
+            return route.abort("internetdisconnected")
         posts["n"] += 1
         if posts["n"] == 1:
             route.fetch()
+            posts["covered"] = False
             phone.set_offline(True)
             return route.abort("connectionreset")
         return route.fallback()
@@ -44,7 +51,12 @@ def _lose_first_reply_and_go_offline(phone, page, code):
     wait_until(page, "() => navigator.onLine === false")
     pins = my_pins(page)
     expect(pins.filter(has_text="Väntar")).to_have_count(1)
-    return pins
+    return pins, posts
+
+
+def _back_in_coverage(phone, posts):
+    posts["covered"] = True
+    phone.set_offline(False)
 
 
 def _queue_empty(page, tries: int = 150):
@@ -60,14 +72,14 @@ def test_an_edit_after_a_lost_reply_reaches_the_server(server, phone, page, guar
     code = make_walk(server)
     join(page, server, code)
     wait_for_offline_copy(page)
-    pins = _lose_first_reply_and_go_offline(phone, page, code)
+    pins, posts = _lose_first_reply_and_go_offline(phone, page, code)
     pins.first.get_by_role("button", name="Ändra").click()
     sheet = page.locator("#sheet")
     sheet.get_by_role("radio", name="Mycket otryggt").check()
     sheet.get_by_label("Kommentar").fill("ändrad: mycket otryggt")
     sheet.get_by_role("button", name="Spara ändringen").click()
     expect(sheet).to_be_hidden()
-    phone.set_offline(False)
+    _back_in_coverage(phone, posts)
     _queue_empty(page)
     stored = stored_pins(server, code)
     assert len(stored) == 1
@@ -79,11 +91,11 @@ def test_a_delete_after_a_lost_reply_deletes_the_servers_copy(server, phone, pag
     code = make_walk(server)
     join(page, server, code)
     wait_for_offline_copy(page)
-    pins = _lose_first_reply_and_go_offline(phone, page, code)
+    pins, posts = _lose_first_reply_and_go_offline(phone, page, code)
     pins.first.get_by_role("button", name="Ta bort").click()
     pins.first.get_by_role("button", name="Ja, ta bort").click()
     expect(page.locator("#mine .pin")).to_have_count(0)
-    phone.set_offline(False)
+    _back_in_coverage(phone, posts)
     _queue_empty(page)
     assert stored_pins(server, code) == []
     guard.assert_clean()
