@@ -42,9 +42,12 @@ class Sender:
     """The participant holding the token, with their walk."""
 
     id: int
-    walk_id: int
     blocked_at: dt.datetime | None
     walk: WalkForPin
+
+    @property
+    def walk_id(self) -> int:
+        return self.walk.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,4 +88,4 @@ def read(connection: Connection, token_hash: str, client_id: str) -> PinContext 
         return None
     participant_id, blocked_at, *walk_values, existing_id, own_pins = row
     walk = WalkForPin(*walk_values)
-    return PinContext(Sender(participant_id, walk.id, blocked_at, walk), existing_id, own_pins)
+    return PinContext(Sender(participant_id, blocked_at, walk), existing_id, own_pins)
