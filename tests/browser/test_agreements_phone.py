@@ -4,10 +4,12 @@ never shows what the other participant wrote."""
 
 from __future__ import annotations
 
+import secrets
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import screenshot, watch
+from tests.browser.conftest import screenshot, wait_until, watch
 from tests.browser.test_participant_app import join, make_walk, my_pins, wait_for_offline_copy
 from tests.conftest import VARBERG
 from walkapp.extensions import db
@@ -21,7 +23,7 @@ def _with_others_pin(server) -> tuple[str, int]:
     code = make_walk(server, share_pins=True)
     with server.app().app_context():
         walk = db.session.scalar(select(Walk).where(Walk.join_code == code))
-        other = Participant(walk=walk, token_hash="1" * 64)
+        other = Participant(walk=walk, token_hash=secrets.token_hex(32))
         pin = Pin(walk=walk, participant=other, client_id="someone-elses-pin", lat=VARBERG[0] + 0.0001,
                   lon=VARBERG[1], rating=1, categories=["belysning"], comment=SECRET)
         db.session.add(pin)
@@ -125,4 +127,38 @@ def test_a_new_pin_near_ones_own_offers_to_change_it(server, phone, guard):
     expect(sheet.get_by_role("heading", name="Ändra punkt")).to_be_focused()
     expect(sheet.get_by_role("radio", name="Ganska tryggt")).to_be_checked()
     expect(sheet.locator("#nearby")).to_be_hidden()
+    guard.assert_clean()
+
+
+def test_an_agreement_sent_just_before_coverage_ends_stays_in_the_list(server, phone, guard):
+    """The agreement arrives, but the list's fetch after it is lost as the phone walks out of
+    coverage: "Mina punkter" still shows it, offline."""
+    page = watch(phone.new_page(), guard)
+    code, pin_id = _with_others_pin(server)
+    join(page, server, code)
+    wait_for_offline_copy(page)
+    # The list has been fetched once, with the other's pin, and kept for offline use.
+    wait_until(page, "k => JSON.parse(localStorage.getItem(k) || '[]').length === 1", f"walkapp:pins:{code}")
+
+    def lose_the_list(route):
+        if route.request.method == "GET":
+            return route.abort("internetdisconnected")
+        return route.fallback()
+
+    phone.route(f"**/api/v1/walks/{code}/pins", lose_the_list)
+    page.get_by_role("button", name="Markera här").click()
+    page.locator("#nearby").get_by_role("button", name="Mycket otryggt").click()
+    agree = page.locator("#agree")
+    agree.get_by_role("radio", name="Ganska otryggt").check()
+    agree.get_by_role("button", name="Jag håller med").click()
+    expect(agree).to_be_hidden()
+    wait_until(page, "() => WalkQueue.all().then(r => r.length === 0)")
+    assert _agreements(server, pin_id) == [(2, None)]
+
+    phone.set_offline(True)
+    items = my_pins(page)
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text("Du håller med om den här punkten.")
+    # The list's fetches this test cut off are logged by Chromium; nothing else may be.
+    guard.console_errors[:] = [e for e in guard.console_errors if e != "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"]
     guard.assert_clean()

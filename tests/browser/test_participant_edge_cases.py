@@ -1,5 +1,6 @@
-"""Edge cases of the phone app found in review: a lost reply followed by an edit or a delete, a stop
-name with markup, and changing how a waiting pin's place is given."""
+"""Edge cases of the phone app found in review: a lost reply followed by an edit or a delete, a pin
+sent just before the phone loses coverage, a stop name with markup, and changing how a waiting pin's
+place is given."""
 
 from __future__ import annotations
 
@@ -98,6 +99,42 @@ def test_a_delete_after_a_lost_reply_deletes_the_servers_copy(server, phone, pag
     _back_in_coverage(phone, posts)
     _queue_empty(page)
     assert stored_pins(server, code) == []
+    guard.assert_clean()
+
+
+def test_a_pin_sent_just_before_coverage_ends_stays_in_the_list(server, phone, page, guard):
+    """The pin is sent, but the list's fetch of the pins is lost as the phone walks out of coverage:
+    "Mina punkter" still shows it as sent, beside the one that now waits on the phone."""
+    code = make_walk(server)
+    join(page, server, code)
+    wait_for_offline_copy(page)
+
+    def lose_the_list(route):
+        if route.request.method == "GET":
+            return route.abort("internetdisconnected")
+        return route.fallback()
+
+    phone.route(f"**/api/v1/walks/{code}/pins", lose_the_list)
+    new_pin(page, "Ganska otryggt", ["Trafik"], "skickad precis innan")
+    send(page)
+    expect(page.get_by_text("Tack! Punkten är skickad.")).to_be_visible()
+    phone.set_offline(True)
+    new_pin(page, "Mycket tryggt")
+    send(page)
+    pins = my_pins(page)
+    expect(pins).to_have_count(2)
+    expect(pins.filter(has_text="Skickad")).to_have_count(1)
+    expect(pins.filter(has_text="skickad precis innan")).to_have_count(1)
+    expect(pins.filter(has_text="Väntar")).to_have_count(1)
+
+    phone.unroute(f"**/api/v1/walks/{code}/pins")
+    phone.set_offline(False)
+    expect(pins.filter(has_text="Skickad")).to_have_count(2)
+    assert len(stored_pins(server, code)) == 2
+    # The list's fetches this test cut off are logged by Chromium; nothing else may be.
+    lost = "Failed to load resource: net::ERR_INTERNET_DISCONNECTED"
+    assert lost in guard.console_errors
+    guard.console_errors[:] = [e for e in guard.console_errors if e != lost]
     guard.assert_clean()
 
 

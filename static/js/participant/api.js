@@ -52,6 +52,25 @@ export const pinCache = {
     try { return JSON.parse(read(PINS)) || []; } catch { return []; }
   },
   save(pins) { write(PINS, JSON.stringify(pins)); },
+  /** Add what the outbox has just sent ({code, pin} from its report), so that the list still shows it
+   * when the phone loses coverage before the next fetch of the pins comes back. */
+  keep(sent) {
+    const pins = this.load();
+    for (const { code, pin } of sent) {
+      if (code !== walk.code || !pin) continue;
+      if (pin.pin_id != null) {
+        // An agreement: the pin agreed with carries it.
+        const other = pins.find((p) => p.id === pin.pin_id);
+        if (other && !other.agreed) other.agreements = (other.agreements || 0) + 1;
+        if (other) other.agreed = pin;
+        continue;
+      }
+      const i = pins.findIndex((p) => p.id === pin.id);
+      if (i >= 0) pins[i] = { ...pins[i], ...pin };
+      else pins.push({ agreements: 0, agreed: null, ...pin });
+    }
+    this.save(pins);
+  },
 };
 
 /** A photo the participant may see, fetched with the token (the address alone is not enough). */

@@ -1,7 +1,7 @@
 // The walk page: the intro until the phone has joined, then the map with "Markera här", the pin
 // form, "Mina punkter" and the way without the map. Registers the service worker for offline use.
 import { t, tn } from "../i18n.js";
-import { page, session, join, isOnline } from "./api.js";
+import { page, session, join, isOnline, pinCache } from "./api.js";
 import * as mapView from "./map.js";
 import { initForm, openNew, openNoMap, openEdit, moveTo, placing } from "./form.js";
 import { initMine, openMine, refresh, agreementWith, nearby, takeBack } from "./mine.js";
@@ -184,7 +184,10 @@ initMine({
   changed: () => { if (agreeModule) agreeModule.then((agree) => agree.showState()); },
 });
 outbox.onChange((report) => {
-  if (report.sent && report.sent.length) toast(t("sent"));
+  if (report.sent && report.sent.length) {
+    pinCache.keep(report.sent);
+    toast(t("sent"));
+  }
   if (report.failed && report.failed.length) toast(t("failed_toast"));
   if (report.online && mapStarted) mapView.redrawTiles();
   if (html.classList.contains("joined")) update();
