@@ -152,7 +152,8 @@ def test_planner_pages_in_chromium(server, laptop, phone, guard, arranged):
     popup = page.locator(".leaflet-popup .map-popup:has(.rating-badge)")
     expect(popup).to_be_visible()
     expect(popup.locator(".rating-badge")).to_be_visible()
-    assert any(text in popup.inner_text() for text in HOSTILE)
+    # The pin's words arrive when its popup opens (fetched, not in the page): wait for them.
+    expect(popup).to_contain_text(re.compile("|".join(re.escape(text) for text in HOSTILE)))
     _no_injected_markup(page)
     page.wait_for_timeout(400)
     screenshot(page, "planner-map-pin-popup")
