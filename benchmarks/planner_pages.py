@@ -1,7 +1,7 @@
 """The planners' pages at 1,000 / 2,000 / 5,000 places (10 pins each, one published walk): the action
 list (default view, and filtered and sorted by the server), the protocol, the CSV and the GeoJSON.
 
-    python benchmarks/planner_pages.py [--sizes 1000,2000,5000] [--runs 3]
+    python benchmarks/planner_pages.py [--sizes 1000,2000,5000] [--runs 5]
 
 Each page through Flask's test client on a SQLite file, best of --runs after a warm-up. The baseline
 of each page is the same page at 1,000 places, measured in the same run: the growth from 1k to 5k
@@ -70,7 +70,7 @@ def measure(places: int, runs: int) -> dict[str, tuple[float, int]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,2000,5000")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {n: measure(n, args.runs) for n in sizes}

@@ -110,20 +110,24 @@ def _counts():
 
 def _ordered(filters: Filters, sort: str):
     """The places that pass the filters, in the order asked for (ids and the columns sorted on)."""
-    counts = _counts()
-    query = (select(Location.id).outerjoin(counts, counts.c.location_id == Location.id)
-             .where(Location.merged_into_id.is_(None), Location.id.in_(matching_ids(filters))))
+    sort = sort if sort in SORTS else "priority"
+    query = select(Location.id).where(Location.merged_into_id.is_(None), Location.id.in_(matching_ids(filters)))
     if filters.status:
         query = query.where(Location.status == filters.status)
-    status_order = case({s.key: i for i, s in enumerate(vocab.LOCATION_STATUS_SCALE)}, value=Location.status)
-    order = {
-        "priority": [Location.priority.desc()],
-        "pins": [func.coalesce(counts.c.pins, 0).desc(), Location.priority.desc()],
-        "name": [func.lower(Location.name)],
-        "status": [status_order, Location.priority.desc()],
-        "due": [Location.due_date.is_(None), Location.due_date, Location.priority.desc()],
-        "changed": [Location.updated_at.desc()],
-    }[sort if sort in SORTS else "priority"]
+    if sort == "pins":
+        # Every place's pins are counted only to sort by them (a pass over all pins).
+        counts = _counts()
+        query = query.outerjoin(counts, counts.c.location_id == Location.id)
+        order = [func.coalesce(counts.c.pins, 0).desc(), Location.priority.desc()]
+    else:
+        status_order = case({s.key: i for i, s in enumerate(vocab.LOCATION_STATUS_SCALE)}, value=Location.status)
+        order = {
+            "priority": [Location.priority.desc()],
+            "name": [func.lower(Location.name)],
+            "status": [status_order, Location.priority.desc()],
+            "due": [Location.due_date.is_(None), Location.due_date, Location.priority.desc()],
+            "changed": [Location.updated_at.desc()],
+        }[sort]
     return query.order_by(*order, Location.id)
 
 
