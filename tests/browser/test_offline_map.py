@@ -25,7 +25,8 @@ def test_the_walk_area_is_kept_and_shows_offline_after_a_reload(server, phone, g
     join(page, server, code)
     wait_for_offline_copy(page)
     wait_until(page, "document.documentElement.dataset.tiles === 'ready'", timeout_ms=60_000)
-    expect(page.locator("#toast")).to_contain_text("Kartan finns nu i telefonen")
+    # Said once no other message is on screen (it waits for one to go).
+    expect(page.locator("#toast")).to_contain_text("Kartan finns nu i telefonen", timeout=15_000)
     kept = page.evaluate("caches.open('walkapp-tiles').then((c) => c.keys()).then((k) => k.length)")
     assert kept == plan.tiles
     assert max(server.upstream.hits.values()) == 1  # the phone and its map asked; the upstream once each

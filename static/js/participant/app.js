@@ -19,6 +19,12 @@ function toast(text) {
   $("toast").textContent = text;
   toastTimer = setTimeout(() => { $("toast").textContent = ""; }, Math.min(9000, 3000 + 45 * text.length));
 }
+/** A message that can wait: shown once no other is on screen, so that it never takes the place of
+ * one just given (the map kept for offline use can finish as "Tack! Punkten är skickad." appears). */
+function toastWhenFree(text) {
+  if ($("toast").textContent) setTimeout(() => toastWhenFree(text), 500);
+  else toast(text);
+}
 
 // The GPS state as a small chip over the map; what to do about it comes once as a toast.
 const GPS_CHIP = { wait: "gps_chip_wait", denied: "gps_chip_off", unavailable: "gps_chip_off" };
@@ -203,7 +209,7 @@ if ("serviceWorker" in navigator) {
     if (finished) {
       tilesDone = true;
       html.dataset.tiles = data.failed ? "partial" : "ready";
-      if (!data.failed && data.fetched) toast(t("tiles_ready"));  // said once, when it was saved
+      if (!data.failed && data.fetched) toastWhenFree(t("tiles_ready"));  // said once, when it was saved
     }
   });
 }
