@@ -51,25 +51,34 @@ export const pinCache = {
   load() {
     try { return JSON.parse(read(PINS)) || []; } catch { return []; }
   },
-  save(pins) { write(PINS, JSON.stringify(pins)); },
+  /** Keep the server's list as fetched from `since` (ms); what was sent after that fetch began stays
+   * as kept (an answer can arrive after a send it did not see). Returns the list kept. */
+  save(pins, since = Infinity) {
+    const later = new Map(this.load().filter((p) => p.keptAt > since).map((p) => [p.id, p]));
+    const all = pins.map((p) => later.get(p.id) || p);
+    for (const p of later.values()) if (!pins.some((q) => q.id === p.id)) all.push(p);
+    write(PINS, JSON.stringify(all));
+    return all;
+  },
   /** Add what the outbox has just sent ({code, pin} from its report), so that the list still shows it
    * when the phone loses coverage before the next fetch of the pins comes back. */
   keep(sent) {
     const pins = this.load();
+    const keptAt = Date.now();
     for (const { code, pin } of sent) {
       if (code !== walk.code || !pin) continue;
       if (pin.pin_id != null) {
         // An agreement: the pin agreed with carries it.
         const other = pins.find((p) => p.id === pin.pin_id);
         if (other && !other.agreed) other.agreements = (other.agreements || 0) + 1;
-        if (other) other.agreed = pin;
+        if (other) Object.assign(other, { agreed: pin, keptAt });
         continue;
       }
       const i = pins.findIndex((p) => p.id === pin.id);
-      if (i >= 0) pins[i] = { ...pins[i], ...pin };
-      else pins.push({ agreements: 0, agreed: null, ...pin });
+      if (i >= 0) pins[i] = { ...pins[i], ...pin, keptAt };
+      else pins.push({ agreements: 0, agreed: null, ...pin, keptAt });
     }
-    this.save(pins);
+    write(PINS, JSON.stringify(pins));
   },
 };
 

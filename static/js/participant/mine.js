@@ -37,12 +37,10 @@ export async function refresh() {
   let pins = pinCache.load();
   if (isOnline()) {
     try {
+      const since = Date.now();
       const res = await call("GET", page.urls.pins);
       if (res.status === 401) return hooks.sessionLost();
-      if (res.ok) {
-        pins = res.data.pins;
-        pinCache.save(pins);
-      }
+      if (res.ok) pins = pinCache.save(res.data.pins, since);
     } catch {
       // The connection dropped on the way: the kept copy will do until the next try.
     }
